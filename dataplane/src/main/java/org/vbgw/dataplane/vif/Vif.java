@@ -1,0 +1,176 @@
+package org.vbgw.dataplane.vif;
+
+import org.vbgw.fib.IpPrefix;
+import org.vbgw.fib.Ipv4Table;
+import org.vbgw.fib.Ipv6Table;
+
+import java.util.List;
+
+/**
+ * A virtual interface: one (port, outer VLAN, inner VLAN) on which the gateway has addresses, a MAC and
+ * neighbours, as the seeds' "private virtual interface" / VBR interface.
+ * <p>
+ * Immutable once built: a change (address, MTU, admin state) is a new {@code Vif} published through the
+ * {@link VifTable}, so a worker holding one never sees it half-changed. Built on the control thread; read
+ * by any worker.
+ */
+public final class Vif
+{
+    /** Outer VLAN 0: the VIF is untagged on its port. */
+    public static final int UNTAGGED = 0;
+    /** Inner VLAN 0: no QinQ inner tag. */
+    public static final int NO_INNER = 0;
+
+    private final int id;
+    private final String name;
+    private final int portIndex;
+    private final int outerVlan;
+    private final int innerVlan;
+    private final int outerTpid;
+    private final long mac;
+    private final int mtuBytes;
+    private final List<IpPrefix> addresses;
+    private final SourceCheck sourceCheck;
+    private final Ipv4Table allowedIpv4 = new Ipv4Table();
+    private final Ipv6Table allowedIpv6 = new Ipv6Table();
+    private final List<IpPrefix> allowedSources;
+    private final boolean adminUp;
+
+    /**
+     * @param outerTpid 0x8100 for 802.1Q, 0x88a8 for an 802.1ad outer tag (QinQ); ignored when untagged.
+     * @param addresses the gateway's own addresses on this VIF as host prefixes (/32, /128); their subnets are
+     *                  connected routes in the FIB, put there by the agent.
+     */
+    public Vif(final int id, final String name, final int portIndex, final int outerVlan, final int innerVlan,
+        final int outerTpid, final long mac, final int mtuBytes, final List<IpPrefix> addresses,
+        final List<IpPrefix> allowedSources, final SourceCheck sourceCheck, final boolean adminUp)
+    {
+        if (outerVlan < 0 || outerVlan > 4094 || innerVlan < 0 || innerVlan > 4094)
+        {
+            throw new IllegalArgumentException("VIF " + name + ": VLAN " + outerVlan + "/" + innerVlan + " out of range 0..4094");
+        }
+        if (innerVlan != NO_INNER && outerVlan == UNTAGGED)
+        {
+            throw new IllegalArgumentException("VIF " + name + ": inner VLAN " + innerVlan + " without an outer VLAN");
+        }
+        if (mtuBytes < 68 || mtuBytes > 65535)
+        {
+            throw new IllegalArgumentException("VIF " + name + ": MTU " + mtuBytes + " out of range 68..65535");
+        }
+        for (final IpPrefix a : addresses)
+        {
+            if (a.length() != (a.ipv6() ? 128 : 32))
+            {
+                throw new IllegalArgumentException("VIF " + name + ": address " + a + " must be a host address (/32 or /128)");
+            }
+        }
+        this.id = id;
+        this.name = name;
+        this.portIndex = portIndex;
+        this.outerVlan = outerVlan;
+        this.innerVlan = innerVlan;
+        this.outerTpid = outerVlan == UNTAGGED ? 0 : (outerTpid == 0 ? 0x8100 : outerTpid);
+        this.mac = mac;
+        this.mtuBytes = mtuBytes;
+        this.addresses = List.copyOf(addresses);
+        this.allowedSources = List.copyOf(allowedSources);
+        this.sourceCheck = sourceCheck;
+        this.adminUp = adminUp;
+        for (final IpPrefix p : allowedSources)
+        {
+            if (p.ipv6())
+            {
+                allowedIpv6.put(p.hi(), p.lo(), p.length(), 0);
+            }
+            else
+            {
+                allowedIpv4.put(p.ipv4Address(), p.length(), 0);
+            }
+        }
+    }
+
+    public int id()
+    {
+        return id;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public int portIndex()
+    {
+        return portIndex;
+    }
+
+    public int outerVlan()
+    {
+        return outerVlan;
+    }
+
+    public int innerVlan()
+    {
+        return innerVlan;
+    }
+
+    public int outerTpid()
+    {
+        return outerTpid;
+    }
+
+    /** Number of VLAN tags frames carry on this VIF: 0, 1 or 2. */
+    public int tagCount()
+    {
+        return outerVlan == UNTAGGED ? 0 : innerVlan == NO_INNER ? 1 : 2;
+    }
+
+    public long mac()
+    {
+        return mac;
+    }
+
+    public int mtuBytes()
+    {
+        return mtuBytes;
+    }
+
+    public List<IpPrefix> addresses()
+    {
+        return addresses;
+    }
+
+    public List<IpPrefix> allowedSources()
+    {
+        return allowedSources;
+    }
+
+    public SourceCheck sourceCheck()
+    {
+        return sourceCheck;
+    }
+
+    public boolean adminUp()
+    {
+        return adminUp;
+    }
+
+    /** True when an IPv4 source passes the STRICT check: it lies in an allowed prefix. Any thread. */
+    public boolean allowsIpv4Source(final int source)
+    {
+        return allowedIpv4.lookup(source) != Ipv4Table.NO_ROUTE;
+    }
+
+    /** True when an IPv6 source passes the STRICT check. Any thread. */
+    public boolean allowsIpv6Source(final long hi, final long lo)
+    {
+        return allowedIpv6.lookup(hi, lo) != Ipv6Table.NO_ROUTE;
+    }
+
+    @Override
+    public String toString()
+    {
+        return "Vif[" + id + " " + name + " port " + portIndex + " vlan " + outerVlan +
+            (innerVlan != NO_INNER ? "." + innerVlan : "") + "]";
+    }
+}
