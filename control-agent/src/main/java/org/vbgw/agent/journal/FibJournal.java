@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  * and forwards with the same table. One writer (the agent's RIB thread); the appender is not thread-safe.
  * Each append returns the entry's queue index, which is what snapshots and readers' positions refer to.
  */
-public final class FibJournal implements AutoCloseable
+public final class FibJournal implements FibWriter, AutoCloseable
 {
     private final Path directory;
     private final ChronicleQueue queue;
@@ -76,6 +76,7 @@ public final class FibJournal implements AutoCloseable
         return last < 0 ? -1 : last;
     }
 
+    @Override
     public long nextHop(final int nextHopId, final int vifId, final boolean ipv6, final long hi, final long lo)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -91,6 +92,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long nextHopRemoved(final int nextHopId)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -104,6 +106,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long nextHopState(final int nextHopId, final boolean alive, final int cause)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -119,6 +122,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long group(final int groupId, final int[] nextHopIds, final int[] weights, final int memberCount,
         final int backupGroupId)
     {
@@ -145,6 +149,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long groupRemoved(final int groupId)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -158,6 +163,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long route(final boolean ipv6, final long hi, final long lo, final int length, final int groupId)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -173,6 +179,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long routeRemoved(final boolean ipv6, final long hi, final long lo, final int length)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -187,6 +194,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long neighbour(final int vifId, final boolean ipv6, final long hi, final long lo, final long mac)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -202,6 +210,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long neighbourRemoved(final int vifId, final boolean ipv6, final long hi, final long lo)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -216,6 +225,7 @@ public final class FibJournal implements AutoCloseable
         return appender.lastIndexAppended();
     }
 
+    @Override
     public long vifAdminState(final int vifId, final boolean up)
     {
         try (DocumentContext dc = appender.writingDocument())
@@ -231,11 +241,13 @@ public final class FibJournal implements AutoCloseable
     }
 
     /** Marks the start of entries that readers must apply as one change (e.g. delete + add of a path change). */
+    @Override
     public long transactionBegin()
     {
         return marker(FibChange.TXN_BEGIN);
     }
 
+    @Override
     public long transactionEnd()
     {
         return marker(FibChange.TXN_END);

@@ -1,0 +1,16 @@
+package org.vbgw.agent.rib;
+
+import org.vbgw.fib.IpPrefix;
+
+import java.util.List;
+
+/**
+ * A candidate route for a prefix from one source, and whether it is the one in the FIB.
+ *
+ * @param installed true for the best candidate, which the FIB forwards with.
+ * @param groupId   the FIB next-hop group of an installed route, else -1.
+ */
+public record RibRoute(IpPrefix prefix, RouteSource source, int distance, List<RibPath> paths, boolean installed,
+    int groupId)
+{
+}
