@@ -1,0 +1,452 @@
+package org.vbgw.fib;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.IntHashSet;
+import org.agrona.collections.Long2ObjectHashMap;
+
+/**
+ * Group id → the bucket table that forwards for it now: the wait-free read side of next-hop groups, and
+ * the writer's bookkeeping that keeps it current in O(1) per affected group.
+ * <p>
+ * Two kinds of group share one id space. <em>User</em> groups ({@code 0..}{@link #MAX_GROUP_ID}) are the
+ * ones the control plane creates. <em>Derived</em> groups (ids from {@link #FIRST_DERIVED_ID}) are
+ * variants the {@link Fib} makes for routes that have a covering less-specific route: same members as a
+ * user group, but when all of them are dead they fall back to the covering route's group. One variant is
+ * shared by every route with the same (group, covering group), so invalidating a next hop touches the
+ * groups that contain it and their variants, never the routes.
+ * <p>
+ * Each group's <em>resolved</em> table is its base group's own table when any member is live, else the
+ * resolved table of its fallback (the explicit backup, else for a variant the covering group), else
+ * {@code null}. The writer precomputes it and republishes dependents when it changes, so a reader resolves
+ * any group with one array load. Fallback chains are acyclic: explicit backups are checked when set, and a
+ * variant's cover is a strictly shorter prefix.
+ * <p>
+ * Threads: one writer calls everything except {@link #select} and {@link #resolved}, which any thread may
+ * call; they never block and never allocate.
+ */
+final class GroupTable
+{
+    /** Highest id of a user group; ids index a flat array, so keep them dense. */
+    static final int MAX_GROUP_ID = (1 << 24) - 1;
+
+    /** Ids from here up are derived variants, in their own flat array. */
+    static final int FIRST_DERIVED_ID = 1 << 24;
+
+    /**
+     * A freed variant id is reused only after this many later frees, so a reader that looked a route up
+     * just before its variant was freed cannot, in practice, resolve through an unrelated group.
+     */
+    private static final int DERIVED_ID_QUARANTINE = 1024;
+
+    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(int[][].class);
+
+    /**
+     * Resolved tables indexed by user group id. Elements: written by the writer with setRelease (the int[]
+     * is fully built and never written again), read by readers with getAcquire, so a reader that sees the
+     * reference sees every bucket. The array reference is volatile: replaced (grown, copied) only by the
+     * writer; a reader holding the old array sees a state that was valid when it loaded it.
+     */
+    private volatile int[][] userSlots = new int[64][];
+
+    /** Same as {@link #userSlots} for derived variants, indexed by {@code id - FIRST_DERIVED_ID}. */
+    private volatile int[][] derivedSlots = new int[64][];
+
+    // Writer-only state below: plain fields, no reader ever touches them.
+    private final Int2ObjectHashMap<NextHopGroup> groups = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<DerivedGroup> derived = new Int2ObjectHashMap<>();
+    private final Long2ObjectHashMap<DerivedGroup> derivedByKey = new Long2ObjectHashMap<>();
+    private final Int2ObjectHashMap<IntHashSet> groupsByNextHop = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<IntHashSet> dependents = new Int2ObjectHashMap<>();
+    private final ArrayDeque<Integer> freeDerivedIds = new ArrayDeque<>();
+    private int nextDerivedId = FIRST_DERIVED_ID;
+    private int rewritten;
+    private long bucketBytes;
+
+    /** A variant of a user group whose last resort is the group of a covering route. Writer only. */
+    private static final class DerivedGroup
+    {
+        final int id;
+        final int baseGroupId;
+        final int coverGroupId;
+        int refCount;
+        int linkedFallback = Fib.NO_GROUP;
+
+        DerivedGroup(final int id, final int baseGroupId, final int coverGroupId)
+        {
+            this.id = id;
+            this.baseGroupId = baseGroupId;
+            this.coverGroupId = coverGroupId;
+        }
+    }
+
+    /** The next hop for {@code flowHash} in group {@code groupId}, or {@link NextHop#NO_NEXT_HOP}. Any thread. */
+    int select(final int groupId, final int flowHash)
+    {
+        final int[] buckets = resolved(groupId);
+        return buckets == null ? NextHop.NO_NEXT_HOP : buckets[flowHash & (buckets.length - 1)];
+    }
+
+    /** The published bucket table of a group (next hop id per bucket), or null. Any thread. */
+    int[] resolved(final int groupId)
+    {
+        final int[][] slots;
+        final int index;
+        if (groupId >= FIRST_DERIVED_ID)
+        {
+            slots = derivedSlots;
+            index = groupId - FIRST_DERIVED_ID;
+        }
+        else
+        {
+            slots = userSlots;
+            index = groupId;
+        }
+        if (index < 0 || index >= slots.length)
+        {
+            return null;
+        }
+        return (int[])SLOT.getAcquire(slots, index);
+    }
+
+    NextHopGroup group(final int id)
+    {
+        return groups.get(id);
+    }
+
+    int groupCount()
+    {
+        return groups.size();
+    }
+
+    int derivedCount()
+    {
+        return derived.size();
+    }
+
+    /** Groups whose published table changed in the last {@link #nextHopAlive} or group change. */
+    int rewritten()
+    {
+        return rewritten;
+    }
+
+    /** User groups that contain a next hop. */
+    int groupsContaining(final int nextHopId)
+    {
+        final IntHashSet set = groupsByNextHop.get(nextHopId);
+        return set == null ? 0 : set.size();
+    }
+
+    /** The user group a (possibly derived) group id stands for, or {@link Fib#NO_GROUP}. */
+    int baseGroupOf(final int groupId)
+    {
+        if (groupId >= FIRST_DERIVED_ID)
+        {
+            final DerivedGroup d = derived.get(groupId);
+            return d == null ? Fib.NO_GROUP : d.baseGroupId;
+        }
+        return groups.containsKey(groupId) ? groupId : Fib.NO_GROUP;
+    }
+
+    /** Variants of a user group (for tests and introspection). */
+    int variantCount(final int groupId)
+    {
+        final NextHopGroup g = groups.get(groupId);
+        return g == null ? 0 : g.variants.size();
+    }
+
+    long memoryBytes()
+    {
+        return 4L * (userSlots.length + derivedSlots.length) + bucketBytes +
+            96L * (groups.size() + derived.size());
+    }
+
+    /** The explicit backup of a user group, or {@link Fib#NO_GROUP}; for the writer's cycle checks. */
+    int explicitBackupOf(final int groupId)
+    {
+        final NextHopGroup g = groups.get(groupId);
+        return g == null ? Fib.NO_GROUP : g.backupGroupId();
+    }
+
+    void add(final NextHopGroup group)
+    {
+        rewritten = 0;
+        groups.put(group.id(), group);
+        for (final int nh : group.nextHopIds())
+        {
+            groupsByNextHop.computeIfAbsent(nh, k -> new IntHashSet()).add(group.id());
+        }
+        ensureUserCapacity(group.id());
+        link(group.id(), group.backupGroupId());
+        group.linkedFallback = group.backupGroupId();
+        trackBytes(null, group.ownTable());
+        republish(group.id());
+    }
+
+    void replace(final NextHopGroup group, final int[] nextHopIds, final int[] weights, final boolean[] live,
+        final int backupGroupId)
+    {
+        rewritten = 0;
+        for (final int nh : group.nextHopIds())
+        {
+            groupsByNextHop.get(nh).remove(group.id());
+            if (groupsByNextHop.get(nh).isEmpty())
+            {
+                groupsByNextHop.remove(nh);
+            }
+        }
+        for (final int nh : nextHopIds)
+        {
+            groupsByNextHop.computeIfAbsent(nh, k -> new IntHashSet()).add(group.id());
+        }
+        final int[] before = group.ownTable();
+        group.replaceMembers(nextHopIds, weights, live);
+        group.backupGroupId(backupGroupId);
+        trackBytes(before, group.ownTable());
+        relink(group, backupGroupId);
+        for (final int v : ids(group.variants))
+        {
+            final DerivedGroup d = derived.get(v);
+            relink(d, fallbackOf(d));
+        }
+        republishWithVariants(group);
+    }
+
+    void remove(final NextHopGroup group)
+    {
+        rewritten = 0;
+        for (final int nh : group.nextHopIds())
+        {
+            groupsByNextHop.get(nh).remove(group.id());
+            if (groupsByNextHop.get(nh).isEmpty())
+            {
+                groupsByNextHop.remove(nh);
+            }
+        }
+        unlink(group.id(), group.linkedFallback);
+        dependents.remove(group.id());
+        trackBytes(group.ownTable(), null);
+        groups.remove(group.id());
+        SLOT.setRelease(userSlots, group.id(), (int[])null);
+        rewritten = 1;
+    }
+
+    /** True when some group names {@code groupId} as its explicit backup. */
+    boolean isBackupOfAnother(final int groupId)
+    {
+        final IntHashSet deps = dependents.get(groupId);
+        if (deps != null)
+        {
+            for (final int d : ids(deps))
+            {
+                if (d < FIRST_DERIVED_ID)
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The O(1)-per-group invalidation: rebuilds the own table of each group that contains the next hop and
+     * republishes it, its variants, and any group falling back to them whose resolved table changed.
+     *
+     * @return the number of group tables republished.
+     */
+    int nextHopAlive(final int nextHopId, final boolean alive)
+    {
+        rewritten = 0;
+        final IntHashSet containing = groupsByNextHop.get(nextHopId);
+        if (containing == null)
+        {
+            return 0;
+        }
+        for (final int id : ids(containing))
+        {
+            final NextHopGroup group = groups.get(id);
+            final int[] before = group.ownTable();
+            if (group.memberAlive(nextHopId, alive))
+            {
+                trackBytes(before, group.ownTable());
+                republishWithVariants(group);
+            }
+        }
+        return rewritten;
+    }
+
+    /**
+     * Takes a reference for a route to {@code groupId} under a covering route whose group is
+     * {@code coverGroupId} (or {@link Fib#NO_GROUP}): returns the id the route table should store, creating
+     * and publishing a variant when needed. Pair every call with {@link #release}.
+     */
+    int acquire(final int groupId, final int coverGroupId)
+    {
+        final NextHopGroup group = groups.get(groupId);
+        group.routeCount++;
+        if (coverGroupId == Fib.NO_GROUP)
+        {
+            return groupId;
+        }
+        final long key = ((long)groupId << 32) | (coverGroupId & 0xFFFF_FFFFL);
+        DerivedGroup d = derivedByKey.get(key);
+        if (d == null)
+        {
+            d = new DerivedGroup(allocateDerivedId(), groupId, coverGroupId);
+            derivedByKey.put(key, d);
+            derived.put(d.id, d);
+            group.variants.add(d.id);
+            relink(d, fallbackOf(d));
+            republish(d.id);
+        }
+        d.refCount++;
+        return d.id;
+    }
+
+    /** Drops a reference taken by {@link #acquire}; frees a variant nobody uses. */
+    void release(final int routeGroupId)
+    {
+        if (routeGroupId < FIRST_DERIVED_ID)
+        {
+            groups.get(routeGroupId).routeCount--;
+            return;
+        }
+        final DerivedGroup d = derived.get(routeGroupId);
+        groups.get(d.baseGroupId).routeCount--;
+        if (--d.refCount == 0)
+        {
+            derivedByKey.remove(((long)d.baseGroupId << 32) | (d.coverGroupId & 0xFFFF_FFFFL));
+            derived.remove(d.id);
+            groups.get(d.baseGroupId).variants.remove(d.id);
+            unlink(d.id, d.linkedFallback);
+            // Variants that fell back to this one belong to routes being re-pointed in the same route
+            // change; they are released too, so their dependents entry can go.
+            dependents.remove(d.id);
+            SLOT.setRelease(derivedSlots, d.id - FIRST_DERIVED_ID, (int[])null);
+            freeDerivedIds.addLast(d.id);
+        }
+    }
+
+    private int fallbackOf(final DerivedGroup d)
+    {
+        final int explicit = groups.get(d.baseGroupId).backupGroupId();
+        return explicit != Fib.NO_GROUP ? explicit : d.coverGroupId;
+    }
+
+    private void republishWithVariants(final NextHopGroup group)
+    {
+        republish(group.id());
+        for (final int v : ids(group.variants))
+        {
+            republish(v);
+        }
+    }
+
+    /** Recomputes one group's resolved table; if it changed, publishes it and recurses into dependents. */
+    private void republish(final int id)
+    {
+        final NextHopGroup base = groups.get(id < FIRST_DERIVED_ID ? id : derived.get(id).baseGroupId);
+        int[] table = base.ownTable();
+        if (table == null)
+        {
+            final int fallback = id < FIRST_DERIVED_ID ? base.backupGroupId() : fallbackOf(derived.get(id));
+            table = fallback == Fib.NO_GROUP ? null : resolved(fallback);
+        }
+        if (table == resolved(id))
+        {
+            return;
+        }
+        if (id < FIRST_DERIVED_ID)
+        {
+            SLOT.setRelease(userSlots, id, table);
+        }
+        else
+        {
+            SLOT.setRelease(derivedSlots, id - FIRST_DERIVED_ID, table);
+        }
+        rewritten++;
+        final IntHashSet deps = dependents.get(id);
+        if (deps != null)
+        {
+            for (final int d : ids(deps))
+            {
+                republish(d);
+            }
+        }
+    }
+
+    private void relink(final NextHopGroup group, final int fallback)
+    {
+        unlink(group.id(), group.linkedFallback);
+        link(group.id(), fallback);
+        group.linkedFallback = fallback;
+    }
+
+    private void relink(final DerivedGroup d, final int fallback)
+    {
+        unlink(d.id, d.linkedFallback);
+        link(d.id, fallback);
+        d.linkedFallback = fallback;
+    }
+
+    private void link(final int id, final int fallback)
+    {
+        if (fallback != Fib.NO_GROUP)
+        {
+            dependents.computeIfAbsent(fallback, k -> new IntHashSet()).add(id);
+        }
+    }
+
+    private void unlink(final int id, final int fallback)
+    {
+        final IntHashSet deps = fallback == Fib.NO_GROUP ? null : dependents.get(fallback);
+        if (deps != null)
+        {
+            deps.remove(id);
+            if (deps.isEmpty())
+            {
+                dependents.remove(fallback);
+            }
+        }
+    }
+
+    private int allocateDerivedId()
+    {
+        final int id = freeDerivedIds.size() > DERIVED_ID_QUARANTINE ? freeDerivedIds.removeFirst() : nextDerivedId++;
+        final int index = id - FIRST_DERIVED_ID;
+        if (index >= derivedSlots.length)
+        {
+            derivedSlots = Arrays.copyOf(derivedSlots, Math.max(index + 1, derivedSlots.length * 2));
+        }
+        return id;
+    }
+
+    private void ensureUserCapacity(final int id)
+    {
+        if (id >= userSlots.length)
+        {
+            userSlots = Arrays.copyOf(userSlots, Math.max(id + 1, userSlots.length * 2));
+        }
+    }
+
+    /** A snapshot of a set's ids: the set may change while the caller walks them (recursion, frees). */
+    private static int[] ids(final IntHashSet set)
+    {
+        final int[] ids = new int[set.size()];
+        final IntHashSet.IntIterator it = set.iterator();
+        for (int i = 0; i < ids.length; i++)
+        {
+            ids[i] = it.nextValue();
+        }
+        return ids;
+    }
+
+    private void trackBytes(final int[] before, final int[] after)
+    {
+        bucketBytes += (after == null ? 0 : 16L + 4L * after.length) - (before == null ? 0 : 16L + 4L * before.length);
+    }
+}

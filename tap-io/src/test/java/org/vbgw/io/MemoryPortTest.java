@@ -1,0 +1,106 @@
+package org.vbgw.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+class MemoryPortTest
+{
+    @Test
+    void whatOneEndSendsTheOtherReceivesInOrder()
+    {
+        final MemoryPort[] pair = MemoryPort.pair("a", "b", 1 << 16, 1500);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[100]);
+        for (int i = 0; i < 10; i++)
+        {
+            frame.putInt(20, i);
+            assertTrue(pair[0].send(frame, 0, 60 + i));
+        }
+        final List<byte[]> received = new ArrayList<>();
+        assertEquals(4, pair[1].receive((buffer, offset, length) ->
+        {
+            final byte[] copy = new byte[length];
+            buffer.getBytes(offset, copy);
+            received.add(copy);
+        }, 4));
+        assertEquals(6, pair[1].receive((buffer, offset, length) ->
+        {
+            final byte[] copy = new byte[length];
+            buffer.getBytes(offset, copy);
+            received.add(copy);
+        }, 100));
+        for (int i = 0; i < 10; i++)
+        {
+            assertEquals(60 + i, received.get(i).length);
+            assertEquals(i, new UnsafeBuffer(received.get(i)).getInt(20));
+        }
+        assertEquals(10, pair[0].statistics().txFrames());
+        assertEquals(10, pair[1].statistics().rxFrames());
+        assertEquals(10 * 60 + 45, pair[1].statistics().rxBytes());
+        assertEquals(0, pair[0].receive((b, o, l) -> { }, 10));
+    }
+
+    @Test
+    void receivedFramesAreWritableInPlaceAndForwardable()
+    {
+        final MemoryPort[] in = MemoryPort.pair("in0", "in1", 1 << 12, 1500);
+        final MemoryPort[] out = MemoryPort.pair("out0", "out1", 1 << 12, 1500);
+        final byte[] original = new byte[64];
+        original[0] = 1;
+        in[0].send(new UnsafeBuffer(original), 0, 64);
+        in[1].receive((buffer, offset, length) ->
+        {
+            buffer.putByte(offset, (byte)42);
+            out[0].send(buffer, offset, length);
+        }, 1);
+        final byte[][] got = new byte[1][];
+        assertEquals(1, out[1].receive((buffer, offset, length) ->
+        {
+            got[0] = new byte[length];
+            buffer.getBytes(offset, got[0]);
+        }, 1));
+        final byte[] expected = original.clone();
+        expected[0] = 42;
+        assertArrayEquals(expected, got[0]);
+    }
+
+    @Test
+    void fullQueueAndLinkDownDropAndCount()
+    {
+        final MemoryPort[] pair = MemoryPort.pair("a", "b", 2048, 100);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[200]);
+        int accepted = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            accepted += pair[0].send(frame, 0, 100) ? 1 : 0;
+        }
+        assertEquals(18, accepted, "2048 bytes hold eighteen 112-byte records");
+        assertEquals(2, pair[0].statistics().txDrops());
+        assertFalse(pair[0].send(frame, 0, 123), "longer than MTU + headers");
+        assertEquals(3, pair[0].statistics().txDrops());
+
+        pair[0].linkState(LinkState.DOWN);
+        assertEquals(LinkState.DOWN, pair[1].linkState());
+        assertEquals(18, pair[1].receive((b, o, l) -> { }, 100));
+        assertFalse(pair[0].send(frame, 0, 100));
+        assertEquals(4, pair[0].statistics().txDrops());
+        pair[1].close();
+        pair[1].close();
+        assertEquals(LinkState.UNKNOWN, pair[1].linkState());
+    }
+
+    @Test
+    void macAddressesFormatAndParse()
+    {
+        assertEquals(0x0200_0000_0001L, MemoryPort.pair("a", "b", 1024, 1500)[0].macAddress());
+        assertEquals("02:00:00:00:0a:ff", MacAddress.toString(0x02_00_00_00_0A_FFL));
+        assertEquals(0x02_00_00_00_0A_FFL, MacAddress.parse("02:00:00:00:0A:ff"));
+    }
+}

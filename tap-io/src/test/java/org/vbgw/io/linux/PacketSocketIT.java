@@ -1,0 +1,219 @@
+package org.vbgw.io.linux;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vbgw.io.LinkState;
+import org.vbgw.io.Port;
+import org.vbgw.io.PortException;
+import org.vbgw.io.testing.Netns;
+import org.vbgw.io.testing.TestFrames;
+
+/**
+ * Frames through a veth pair between two namespaces the test creates, a PacketSocket on each end (opened
+ * inside its namespace with setns on the test thread): byte-identical delivery of untagged, 802.1Q and
+ * QinQ frames of 60-9000 bytes both ways, both transmit modes, and bursts larger than the receive ring.
+ */
+class PacketSocketIT
+{
+    private static final long MAC_A = 0x02_00_00_00_0A_0AL;
+    private static final long MAC_B = 0x02_00_00_00_0B_0BL;
+    private static final int[] SIZES = {60, 64, 65, 128, 500, 1000, 1514, 1518, 1522, 4000, 8999, 9000};
+
+    private static Netns nsA;
+    private static Netns nsB;
+    private static String ifA;
+    private static String ifB;
+
+    @BeforeAll
+    static void createNamespaces()
+    {
+        nsA = Netns.create("vbgw-psa");
+        nsB = Netns.create("vbgw-psb");
+        ifA = Netns.interfaceName("psa");
+        ifB = Netns.interfaceName("psb");
+        nsA.veth(ifA, nsB, ifB, 9000);
+    }
+
+    @AfterAll
+    static void deleteNamespaces()
+    {
+        if (nsA != null)
+        {
+            nsA.close();
+        }
+        if (nsB != null)
+        {
+            nsB.close();
+        }
+    }
+
+    @Test
+    void framesArriveByteIdenticalBothWaysTaggedAndUntagged()
+    {
+        try (PacketSocket a = open(nsA, ifA, new PacketSocketOptions().tx(PacketSocketOptions.TxMode.RING, 256));
+            PacketSocket b = open(nsB, ifB, new PacketSocketOptions().tx(PacketSocketOptions.TxMode.SEND, 1)))
+        {
+            assertEquals(9000, a.mtu());
+            assertEquals(LinkState.UP, a.linkState());
+            final List<byte[]> frames = new ArrayList<>();
+            int sequence = 0;
+            for (final int size : SIZES)
+            {
+                frames.add(TestFrames.frame(MAC_B, MAC_A, 0, 0, 0, sequence++, size));
+                frames.add(TestFrames.frame(MAC_B, MAC_A, 0x8100, 0x2064, 0, sequence++, size));
+                frames.add(TestFrames.frame(MAC_B, MAC_A, 0x8100, 0xE000, 0, sequence++, size));
+                frames.add(TestFrames.frame(MAC_B, MAC_A, 0x88A8, 0x012C, 0x0C8, sequence++, size));
+            }
+            roundTrip(a, b, frames, MAC_A);
+
+            final List<byte[]> back = new ArrayList<>();
+            for (final byte[] f : frames)
+            {
+                final byte[] copy = f.clone();
+                TestFrames.putMac(copy, 0, MAC_A);
+                TestFrames.putMac(copy, 6, MAC_B);
+                back.add(copy);
+            }
+            roundTrip(b, a, back, MAC_B);
+            assertEquals(frames.size(), a.statistics().txFrames());
+            assertEquals(frames.size(), b.statistics().rxFrames());
+            assertEquals(0, b.statistics().rxDropsTotal());
+        }
+    }
+
+    @Test
+    void burstLargerThanRingIsCountedNotLost()
+    {
+        final int sent = 3000;
+        try (PacketSocket a = open(nsA, ifA, new PacketSocketOptions().tx(PacketSocketOptions.TxMode.RING, 512));
+            PacketSocket b = open(nsB, ifB, new PacketSocketOptions().rxRing(16384, 4)))
+        {
+            final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1000]);
+            for (int i = 0; i < sent; i++)
+            {
+                buffer.wrap(TestFrames.frame(MAC_B, MAC_A, 0x8100, 7, 0, i, 1000));
+                while (!a.send(buffer, 0, 1000))
+                {
+                    a.flush();
+                    Thread.onSpinWait();
+                }
+                if ((i & 63) == 63)
+                {
+                    a.flush();
+                }
+            }
+            a.flush();
+            sleep(200);
+            final int[] received = new int[1];
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (System.nanoTime() < deadline)
+            {
+                if (b.receive((buf, offset, length) ->
+                {
+                    assertEquals(1000, length);
+                    assertEquals(MAC_A, TestFrames.sourceMac(buf, offset));
+                    received[0]++;
+                }, 64) == 0)
+                {
+                    sleep(5);
+                }
+            }
+            final long drops = b.statistics().rxKernelDrops();
+            assertTrue(drops > 0, "a burst of " + sent + " into a 64 KiB ring must overflow it");
+            assertEquals(sent, received[0] + drops, "received " + received[0] + " + dropped " + drops);
+            assertEquals(received[0], b.statistics().rxFrames());
+        }
+    }
+
+    @Test
+    void missingInterfaceIsNamedWithErrnoText()
+    {
+        final PortException ex = assertThrows(PortException.class, () -> PacketSocket.open("vbgwnone0x"));
+        assertTrue(ex.getMessage().contains("vbgwnone0x"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("No such device"), ex.getMessage());
+        assertEquals(19, ex.errno());
+    }
+
+    @Test
+    void interfaceWithOffloadsOnIsRefusedWithTheFix()
+    {
+        final String x = Netns.interfaceName("psx");
+        final String y = Netns.interfaceName("psy");
+        nsA.vethWithOffloads(x, nsB, y, 1500);
+        final PortException ex = assertThrows(PortException.class, () -> open(nsA, x, new PacketSocketOptions()));
+        assertTrue(ex.getMessage().contains("ethtool -K " + x), ex.getMessage());
+        assertTrue(ex.getMessage().contains("tx off"), ex.getMessage());
+        try (PacketSocket unchecked = open(nsA, x, new PacketSocketOptions().checkOffloads(false)))
+        {
+            assertEquals(1500, unchecked.mtu());
+        }
+    }
+
+    @Test
+    void closingTwiceIsHarmless()
+    {
+        final PacketSocket a = open(nsA, ifA, new PacketSocketOptions());
+        a.close();
+        a.close();
+        assertEquals(LinkState.UNKNOWN, a.linkState());
+    }
+
+    static PacketSocket open(final Netns ns, final String name, final PacketSocketOptions options)
+    {
+        try (Netns.Scope ignored = ns.enter())
+        {
+            return PacketSocket.open(name, options);
+        }
+    }
+
+    private static void roundTrip(final Port from, final Port to, final List<byte[]> frames, final long source)
+    {
+        for (final byte[] f : frames)
+        {
+            assertTrue(from.send(new UnsafeBuffer(f), 0, f.length), "send " + f.length);
+        }
+        from.flush();
+        final List<byte[]> received = new ArrayList<>();
+        final long deadline = System.nanoTime() + 3_000_000_000L;
+        while (received.size() < frames.size() && System.nanoTime() < deadline)
+        {
+            if (to.receive((buffer, offset, length) ->
+            {
+                if (TestFrames.sourceMac(buffer, offset) == source)
+                {
+                    received.add(TestFrames.copy(buffer, offset, length));
+                }
+            }, 16) == 0)
+            {
+                Thread.onSpinWait();
+            }
+        }
+        assertEquals(frames.size(), received.size(), "frames received");
+        for (int i = 0; i < frames.size(); i++)
+        {
+            assertArrayEquals(frames.get(i), received.get(i), "frame " + i + " of " + frames.get(i).length + " bytes");
+        }
+    }
+
+    private static void sleep(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
