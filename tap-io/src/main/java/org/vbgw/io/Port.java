@@ -27,6 +27,13 @@ import org.agrona.DirectBuffer;
  */
 public interface Port extends AutoCloseable
 {
+    /**
+     * Bytes in front of every received frame that the receiver may overwrite: a forwarder that adds
+     * VLAN tags on egress (untagged in, QinQ out) writes the longer L2 header there instead of moving
+     * the payload.
+     */
+    int FRAME_HEADROOM = 8;
+
     /** The interface (or file, or queue) name, as used in error messages and counters. */
     String name();
 

@@ -35,6 +35,11 @@ public final class Vif
     private final Ipv6Table allowedIpv6 = new Ipv6Table();
     private final List<IpPrefix> allowedSources;
     private final boolean adminUp;
+    private final boolean hasIpv4;
+    private final int primaryIpv4;
+    private final boolean hasIpv6;
+    private final long primaryIpv6Hi;
+    private final long primaryIpv6Lo;
 
     /**
      * @param outerTpid 0x8100 for 802.1Q, 0x88a8 for an 802.1ad outer tag (QinQ); ignored when untagged.
@@ -76,6 +81,13 @@ public final class Vif
         this.allowedSources = List.copyOf(allowedSources);
         this.sourceCheck = sourceCheck;
         this.adminUp = adminUp;
+        final IpPrefix v4 = addresses.stream().filter(a -> !a.ipv6()).findFirst().orElse(null);
+        final IpPrefix v6 = addresses.stream().filter(IpPrefix::ipv6).findFirst().orElse(null);
+        this.hasIpv4 = v4 != null;
+        this.primaryIpv4 = v4 == null ? 0 : v4.ipv4Address();
+        this.hasIpv6 = v6 != null;
+        this.primaryIpv6Hi = v6 == null ? 0 : v6.hi();
+        this.primaryIpv6Lo = v6 == null ? 0 : v6.lo();
         for (final IpPrefix p : allowedSources)
         {
             if (p.ipv6())
@@ -138,6 +150,33 @@ public final class Vif
     public List<IpPrefix> addresses()
     {
         return addresses;
+    }
+
+    /** True when the VIF has an IPv4 address: ICMP errors need one as their source. */
+    public boolean hasIpv4()
+    {
+        return hasIpv4;
+    }
+
+    /** The VIF's first IPv4 address, the source of ICMP errors it sends. */
+    public int primaryIpv4()
+    {
+        return primaryIpv4;
+    }
+
+    public boolean hasIpv6()
+    {
+        return hasIpv6;
+    }
+
+    public long primaryIpv6Hi()
+    {
+        return primaryIpv6Hi;
+    }
+
+    public long primaryIpv6Lo()
+    {
+        return primaryIpv6Lo;
     }
 
     public List<IpPrefix> allowedSources()

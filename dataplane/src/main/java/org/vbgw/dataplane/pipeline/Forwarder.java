@@ -1,0 +1,271 @@
+package org.vbgw.dataplane.pipeline;
+
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.vbgw.dataplane.adjacency.Adjacency;
+import org.vbgw.dataplane.adjacency.AdjacencyTable;
+import org.vbgw.dataplane.packet.EthernetEncap;
+import org.vbgw.dataplane.packet.EthernetFlyweight;
+import org.vbgw.dataplane.packet.FrameParser;
+import org.vbgw.dataplane.packet.L2Header;
+import org.vbgw.dataplane.packet.PacketError;
+import org.vbgw.dataplane.vif.Vif;
+import org.vbgw.dataplane.vif.VifTable;
+import org.vbgw.fib.Fib;
+import org.vbgw.io.FrameHandler;
+import org.vbgw.io.Port;
+
+import java.nio.ByteOrder;
+
+/**
+ * One worker's forwarding pipeline: received frame → L2 and tags → VIF → per-family path → rewrite →
+ * transmit. The IPv4 and IPv6 stages are {@link Ipv4Stage} and {@link Ipv6Stage}; this class owns what
+ * they share: the frame's context, the egress step and ICMP error transmission.
+ * <p>
+ * One instance per worker thread; allocates nothing per frame. Every frame ends in exactly one
+ * {@link Verdict}, counted, and available as {@link #lastVerdict()} for traces.
+ */
+public final class Forwarder implements FrameHandler
+{
+    /** Largest frame a scratch buffer holds (jumbo MTU plus two tags). */
+    static final int SCRATCH_BYTES = 9216 + 64;
+    /** Bytes kept free in front of a scratch frame, so any egress L2 header fits. */
+    static final int SCRATCH_HEADROOM = 64;
+
+    private final Port[] ports;
+    private final VifTable vifs;
+    private final Fib fib;
+    private final AdjacencyTable adjacencies;
+    private final ControlPath control;
+    private final WorkerCounters counters;
+    private final boolean[] portTouched;
+
+    private final L2Header l2 = new L2Header();
+    private final Ipv4Stage ipv4;
+    private final Ipv6Stage ipv6;
+    final UnsafeBuffer scratch = new UnsafeBuffer(new byte[SCRATCH_BYTES]);
+    final EthernetEncap replyEncap = new EthernetEncap();
+
+    // The frame being processed: set in onFrame, read by the stages.
+    int inPort;
+    VifTable.Snapshot snapshot;
+    Vif inVif;
+    long nowNs;
+    private int lastVerdict;
+    private int lastDetail;
+
+    public Forwarder(final Port[] ports, final VifTable vifs, final Fib fib, final AdjacencyTable adjacencies,
+        final ControlPath control, final WorkerCounters counters, final IcmpRateLimiter icmpLimiter)
+    {
+        this.ports = ports;
+        this.vifs = vifs;
+        this.fib = fib;
+        this.adjacencies = adjacencies;
+        this.control = control;
+        this.counters = counters;
+        this.portTouched = new boolean[ports.length];
+        this.ipv4 = new Ipv4Stage(this, fib, icmpLimiter);
+        this.ipv6 = new Ipv6Stage(this, fib, icmpLimiter);
+    }
+
+    /**
+     * Receives and forwards up to {@code limit} frames from one port, then flushes every port written to.
+     *
+     * @return frames received (0 lets the worker's idle strategy back off).
+     */
+    public int poll(final int portIndex, final int limit, final long nowNs)
+    {
+        this.inPort = portIndex;
+        this.nowNs = nowNs;
+        this.snapshot = vifs.snapshot();
+        final int received = ports[portIndex].receive(this, limit);
+        if (received > 0)
+        {
+            flushTouched();
+        }
+        return received;
+    }
+
+    /** Processes one frame as if received on {@code portIndex}; for replay, traces and tests. */
+    public int process(final int portIndex, final MutableDirectBuffer buffer, final int offset, final int length,
+        final long nowNs)
+    {
+        this.inPort = portIndex;
+        this.nowNs = nowNs;
+        this.snapshot = vifs.snapshot();
+        onFrame(buffer, offset, length);
+        flushTouched();
+        return lastVerdict;
+    }
+
+    @Override
+    public void onFrame(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        lastDetail = 0;
+        final int verdict = classify(buffer, offset, length);
+        lastVerdict = verdict;
+        counters.verdict(verdict);
+    }
+
+    /** The verdict of the last frame processed. */
+    public int lastVerdict()
+    {
+        return lastVerdict;
+    }
+
+    /** For malformed frames, the {@link PacketError} code; else 0. */
+    public int lastDetail()
+    {
+        return lastDetail;
+    }
+
+    private int classify(final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        final int parse = FrameParser.parse(buffer, offset, length, l2);
+        if (parse != PacketError.OK)
+        {
+            return malformed(parse);
+        }
+        final int vifId = snapshot.lookup(inPort, l2.outerVid, l2.innerVid);
+        if (vifId == VifTable.NO_VIF)
+        {
+            return Verdict.DROP_UNKNOWN_VLAN;
+        }
+        final Vif vif = snapshot.vif(vifId);
+        inVif = vif;
+        if (!vif.adminUp())
+        {
+            return Verdict.DROP_VIF_DOWN;
+        }
+        counters.vifRx(vifId, length);
+        final long dstMac = EthernetFlyweight.readMac(buffer, offset + EthernetFlyweight.DST_MAC_OFFSET);
+        final boolean toUs = dstMac == vif.mac();
+        switch (l2.l3EtherType)
+        {
+            case EthernetFlyweight.ETHER_TYPE_IPV4:
+                if (!toUs)
+                {
+                    return Verdict.DROP_NOT_FOR_US;
+                }
+                return ipv4.process(buffer, offset, length, l2);
+            case EthernetFlyweight.ETHER_TYPE_IPV6:
+                // Neighbour discovery arrives on multicast MACs (33:33:...), everything else to our MAC.
+                if (!toUs && !isIpv6Multicast(dstMac))
+                {
+                    return Verdict.DROP_NOT_FOR_US;
+                }
+                return ipv6.process(buffer, offset, length, l2, toUs);
+            case EthernetFlyweight.ETHER_TYPE_ARP:
+                if (!toUs && dstMac != EthernetFlyweight.BROADCAST_MAC)
+                {
+                    return Verdict.DROP_NOT_FOR_US;
+                }
+                return punt(ControlPath.PUNT_ARP, buffer, offset, length);
+            default:
+                return Verdict.DROP_UNSUPPORTED_ETHERTYPE;
+        }
+    }
+
+    int malformed(final int packetError)
+    {
+        lastDetail = packetError;
+        counters.parseError(packetError);
+        return Verdict.DROP_MALFORMED;
+    }
+
+    int punt(final int reason, final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        return control.punt(reason, inPort, inVif.id(), buffer, offset, length)
+            ? Verdict.PUNTED : Verdict.DROP_CONTROL_QUEUE_FULL;
+    }
+
+    int awaitNeighbour(final int nextHopId, final int vifId, final boolean v6, final long hi, final long lo,
+        final MutableDirectBuffer buffer, final int offset, final int length)
+    {
+        return control.awaitNeighbour(nextHopId, vifId, v6, hi, lo, buffer, offset, length)
+            ? Verdict.WAITING_FOR_NEIGHBOUR : Verdict.DROP_CONTROL_QUEUE_FULL;
+    }
+
+    /**
+     * Writes the adjacency's L2 header in front of the L3 packet and transmits the frame on its port.
+     * The caller has already rewritten the L3 header (TTL, checksum).
+     */
+    int transmit(final Adjacency adjacency, final MutableDirectBuffer buffer, final int frameOffset,
+        final int l3Offset, final int l3Length, final int etherType)
+    {
+        final int start = l3Offset - adjacency.l2HeaderLength();
+        if (start < frameOffset - Port.FRAME_HEADROOM)
+        {
+            return Verdict.DROP_NO_HEADROOM;
+        }
+        adjacency.writeHeader(buffer, l3Offset, etherType);
+        final int frameLength = adjacency.l2HeaderLength() + l3Length;
+        final int port = adjacency.portIndex();
+        if (!ports[port].send(buffer, start, frameLength))
+        {
+            return Verdict.DROP_TX_FULL;
+        }
+        portTouched[port] = true;
+        counters.vifTx(adjacency.vifId(), frameLength);
+        counters.nextHopTx(adjacency.nextHopId());
+        return Verdict.FORWARDED;
+    }
+
+    /** Sends a frame the worker built (ICMP error, fragment) or rewrote in place (echo reply) out of a port. */
+    boolean sendOnPort(final int port, final int vifId, final MutableDirectBuffer buffer, final int offset,
+        final int length)
+    {
+        if (!ports[port].send(buffer, offset, length))
+        {
+            return false;
+        }
+        portTouched[port] = true;
+        counters.vifTx(vifId, length);
+        return true;
+    }
+
+    /** Fills {@link #replyEncap} to answer the current frame's sender on the ingress VIF. */
+    EthernetEncap replyEncapForIngress()
+    {
+        replyEncap.set(inVif.mac(), inVif.outerVlan(), inVif.innerVlan());
+        replyEncap.qinqOuterTpid = inVif.outerTpid() == 0 ? EthernetFlyweight.ETHER_TYPE_QINQ : inVif.outerTpid();
+        return replyEncap;
+    }
+
+    Adjacency adjacency(final int nextHopId)
+    {
+        return adjacencies.get(nextHopId);
+    }
+
+    Vif vif(final int vifId)
+    {
+        return snapshot.vif(vifId);
+    }
+
+    void countIcmpError(final boolean sent)
+    {
+        counters.verdict(sent ? Verdict.ICMP_ERROR_SENT : Verdict.ICMP_ERROR_RATE_LIMITED);
+    }
+
+    private void flushTouched()
+    {
+        for (int p = 0; p < portTouched.length; p++)
+        {
+            if (portTouched[p])
+            {
+                portTouched[p] = false;
+                ports[p].flush();
+            }
+        }
+    }
+
+    private static boolean isIpv6Multicast(final long mac)
+    {
+        return (mac >>> 32) == 0x3333;
+    }
+
+    static int readInt(final MutableDirectBuffer buffer, final int index)
+    {
+        return buffer.getInt(index, ByteOrder.BIG_ENDIAN);
+    }
+}
