@@ -55,7 +55,7 @@ public final class Forwarder implements FrameHandler
     private int lastDetail;
 
     public Forwarder(final Port[] ports, final VifTable vifs, final Fib fib, final AdjacencyTable adjacencies,
-        final ControlPath control, final WorkerCounters counters, final IcmpRateLimiter icmpLimiter)
+        final ControlPath control, final WorkerCounters counters, final TokenBucket icmpLimiter)
     {
         this.ports = ports;
         this.vifs = vifs;

@@ -33,7 +33,7 @@ final class Ipv4Stage implements Ipv4Fragmenter.FragmentSink
 
     private final Forwarder forwarder;
     private final Fib fib;
-    private final IcmpRateLimiter icmpLimiter;
+    private final TokenBucket icmpLimiter;
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final IcmpErrorBuilder icmpErrors = new IcmpErrorBuilder();
     private final Ipv4Fragmenter fragmenter = new Ipv4Fragmenter();
@@ -43,7 +43,7 @@ final class Ipv4Stage implements Ipv4Fragmenter.FragmentSink
     private int fragmentsSent;
     private boolean fragmentFailed;
 
-    Ipv4Stage(final Forwarder forwarder, final Fib fib, final IcmpRateLimiter icmpLimiter)
+    Ipv4Stage(final Forwarder forwarder, final Fib fib, final TokenBucket icmpLimiter)
     {
         this.forwarder = forwarder;
         this.fib = fib;

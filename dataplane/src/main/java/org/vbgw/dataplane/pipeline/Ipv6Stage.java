@@ -33,11 +33,11 @@ final class Ipv6Stage
 
     private final Forwarder forwarder;
     private final Fib fib;
-    private final IcmpRateLimiter icmpLimiter;
+    private final TokenBucket icmpLimiter;
     private final Ipv6Flyweight ip = new Ipv6Flyweight();
     private final Icmpv6ErrorBuilder icmpErrors = new Icmpv6ErrorBuilder();
 
-    Ipv6Stage(final Forwarder forwarder, final Fib fib, final IcmpRateLimiter icmpLimiter)
+    Ipv6Stage(final Forwarder forwarder, final Fib fib, final TokenBucket icmpLimiter)
     {
         this.forwarder = forwarder;
         this.fib = fib;

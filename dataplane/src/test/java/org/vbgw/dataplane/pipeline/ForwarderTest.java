@@ -128,7 +128,7 @@ class ForwarderTest
             counters.addNextHop(nh, "nh" + nh);
         }
         forwarder = new Forwarder(new Port[] {idc[0], vpc[0]}, vifs, fib, adjacencies, control, counters,
-            new IcmpRateLimiter(1000, 100, 0));
+            new TokenBucket(1000, 100, 0));
     }
 
     /** Injects a frame on a port's far end and runs one poll of that port; returns the verdict. */

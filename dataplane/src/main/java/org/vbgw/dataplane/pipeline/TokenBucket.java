@@ -1,21 +1,22 @@
 package org.vbgw.dataplane.pipeline;
 
 /**
- * Token bucket for ICMP errors (RFC 1812 §4.3.2.8, RFC 4443 §2.4(f)): a flood of expiring or unroutable
- * packets must not turn into a flood of errors, nor eat the worker's time. One per worker; not thread-safe.
+ * A token bucket: at most {@code tokensPerSecond} on average, {@code burst} at once. Limits ICMP errors
+ * (RFC 1812 §4.3.2.8, RFC 4443 §2.4(f): a flood of expiring or unroutable packets must not become a flood of
+ * errors) and polices punted traffic. One owner thread; not thread-safe.
  */
-public final class IcmpRateLimiter
+public final class TokenBucket
 {
     private final long tokensPerSecond;
     private final long burst;
     private long tokens;
     private long lastRefillNs;
 
-    public IcmpRateLimiter(final long tokensPerSecond, final long burst, final long nowNs)
+    public TokenBucket(final long tokensPerSecond, final long burst, final long nowNs)
     {
         if (tokensPerSecond <= 0 || burst <= 0)
         {
-            throw new IllegalArgumentException("ICMP rate " + tokensPerSecond + "/s burst " + burst + " must be > 0");
+            throw new IllegalArgumentException("rate " + tokensPerSecond + "/s burst " + burst + " must be > 0");
         }
         this.tokensPerSecond = tokensPerSecond;
         this.burst = burst;
@@ -23,7 +24,7 @@ public final class IcmpRateLimiter
         this.lastRefillNs = nowNs;
     }
 
-    /** True when one error may be sent now, taking a token. */
+    /** True when one unit may pass now, taking a token. */
     public boolean tryAcquire(final long nowNs)
     {
         final long elapsed = nowNs - lastRefillNs;

@@ -1,0 +1,443 @@
+package org.vbgw.dataplane;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.EpochNanoClock;
+import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
+import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.agrona.concurrent.status.CountersManager;
+import org.vbgw.dataplane.adjacency.AdjacencyTable;
+import org.vbgw.dataplane.counters.CountersFile;
+import org.vbgw.dataplane.neighbour.NeighbourResolver;
+import org.vbgw.dataplane.neighbour.NeighbourTable;
+import org.vbgw.dataplane.neighbour.NeighbourTimers;
+import org.vbgw.dataplane.packet.ArpPacketBuilder;
+import org.vbgw.dataplane.packet.EthernetEncap;
+import org.vbgw.dataplane.pipeline.Forwarder;
+import org.vbgw.dataplane.pipeline.TokenBucket;
+import org.vbgw.dataplane.pipeline.Worker;
+import org.vbgw.dataplane.pipeline.WorkerCounters;
+import org.vbgw.dataplane.punt.PuntPath;
+import org.vbgw.dataplane.punt.PuntReceiver;
+import org.vbgw.dataplane.vif.Vif;
+import org.vbgw.dataplane.vif.VifTable;
+import org.vbgw.fib.Fib;
+import org.vbgw.fib.IpPrefix;
+import org.vbgw.fib.NextHop;
+import org.vbgw.io.Port;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The data plane assembled: ports, VIFs, the FIB, adjacencies, neighbour resolution, punt paths, workers and
+ * the control thread, and the Java API through which the agent programs it.
+ * <p>
+ * Threads: one control thread (an Agrona agent) is the single writer of the FIB, the VIF table, the
+ * adjacencies and the neighbour table; N workers forward. Methods marked "control thread" must run on it:
+ * call them from a {@link ControlTask} (how the agent's journal applier runs) or through {@link #call}.
+ * Before {@link #start()}, the caller's thread is the control thread, and {@link #doControlWork} runs a duty
+ * cycle by hand (tests, replay).
+ */
+public final class Dataplane implements AutoCloseable
+{
+    /** Work the control thread runs every duty cycle, e.g. tailing the FIB journal. */
+    @FunctionalInterface
+    public interface ControlTask
+    {
+        int doWork(long nowNs);
+    }
+
+    /** Sizes and rates; the defaults suit a gateway with a few dozen VIFs. */
+    public record Config(int maxVifs, int maxNextHops, int workers, int puntRingBytes, long[] puntRatesPerSecond,
+        long icmpErrorsPerSecond, NeighbourTimers neighbourTimers, int neighbourCapacity, Path countersFile)
+    {
+        public static Config defaults()
+        {
+            return new Config(256, NeighbourResolver.FIRST_HOST_NEXT_HOP_ID + 65536, 1, 1 << 20,
+                new long[] {20_000, 2_000, 2_000, 10_000}, 1_000, NeighbourTimers.DEFAULT, 65536, null);
+        }
+
+        public Config withWorkers(final int n)
+        {
+            return new Config(maxVifs, maxNextHops, n, puntRingBytes, puntRatesPerSecond, icmpErrorsPerSecond,
+                neighbourTimers, neighbourCapacity, countersFile);
+        }
+
+        public Config withCountersFile(final Path file)
+        {
+            return new Config(maxVifs, maxNextHops, workers, puntRingBytes, puntRatesPerSecond, icmpErrorsPerSecond,
+                neighbourTimers, neighbourCapacity, file);
+        }
+
+        public Config withNeighbourTimers(final NeighbourTimers timers)
+        {
+            return new Config(maxVifs, maxNextHops, workers, puntRingBytes, puntRatesPerSecond, icmpErrorsPerSecond,
+                timers, neighbourCapacity, countersFile);
+        }
+    }
+
+    private final Config config;
+    private final Port[] ports;
+    private final EpochNanoClock clock;
+    private final Fib fib = new Fib();
+    private final VifTable vifs;
+    private final AdjacencyTable adjacencies;
+    private final NeighbourResolver resolver;
+    private final NeighbourTable neighbours;
+    private final PuntReceiver puntReceiver;
+    private final CountersFile countersFile;
+    private final CountersManager counters;
+    private final Worker[] workers;
+    private final WorkerCounters[] workerCounters;
+    private final List<ControlTask> tasks = new ArrayList<>();
+    private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
+    private final ArpPacketBuilder arp = new ArpPacketBuilder();
+    private final EthernetEncap encap = new EthernetEncap();
+    private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[128]);
+    private final List<AgentRunner> runners = new ArrayList<>();
+    private volatile Thread controlThread;
+
+    public Dataplane(final Port[] ports, final Config config)
+    {
+        this(ports, config, new SystemEpochNanoClock());
+    }
+
+    public Dataplane(final Port[] ports, final Config config, final EpochNanoClock clock)
+    {
+        this.config = config;
+        this.ports = ports.clone();
+        this.clock = clock;
+        this.vifs = new VifTable(ports.length, config.maxVifs());
+        this.adjacencies = new AdjacencyTable(config.maxNextHops());
+        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, this.ports);
+        this.neighbours = new NeighbourTable(config.neighbourCapacity(), config.neighbourTimers(), resolver, 16, 4096, 9216 + 64);
+        resolver.attach(neighbours);
+        final ManyToOneRingBuffer priority = ring(config.puntRingBytes());
+        final ManyToOneRingBuffer normal = ring(config.puntRingBytes());
+        this.puntReceiver = new PuntReceiver(vifs, this.ports, config.maxVifs(), neighbours, priority, normal);
+        if (config.countersFile() != null)
+        {
+            this.countersFile = CountersFile.create(config.countersFile(), 16384);
+            this.counters = countersFile.manager();
+        }
+        else
+        {
+            this.countersFile = null;
+            this.counters = new CountersManager(new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 512)),
+                new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 128)));
+        }
+        final long now = clock.nanoTime();
+        final int n = Math.max(1, Math.min(config.workers(), ports.length));
+        this.workers = new Worker[n];
+        this.workerCounters = new WorkerCounters[n];
+        for (int w = 0; w < n; w++)
+        {
+            final List<Integer> mine = new ArrayList<>();
+            for (int p = w; p < ports.length; p += n)
+            {
+                mine.add(p);
+            }
+            workerCounters[w] = new WorkerCounters(counters, w, config.maxVifs(), config.maxNextHops());
+            final PuntPath punt = new PuntPath(priority, normal, config.maxVifs(), config.puntRatesPerSecond(), now);
+            final Forwarder forwarder = new Forwarder(this.ports, vifs, fib, adjacencies, punt, workerCounters[w],
+                new TokenBucket(config.icmpErrorsPerSecond(), Math.max(10, config.icmpErrorsPerSecond() / 10), now));
+            workers[w] = new Worker("vbgw-worker-" + w, forwarder, punt, mine.stream().mapToInt(Integer::intValue).toArray(), clock);
+        }
+    }
+
+    private static ManyToOneRingBuffer ring(final int bytes)
+    {
+        return new ManyToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(bytes + RingBufferDescriptor.TRAILER_LENGTH)));
+    }
+
+    // ------------------------------------------------------------------ control thread API
+
+    /** Adds or replaces a VIF, connects its host TAP (may be null) and announces its IPv4 addresses. Control thread. */
+    public void addVif(final Vif vif, final Port tap)
+    {
+        vifs.put(vif);
+        puntReceiver.tap(vif.id(), tap);
+        for (final WorkerCounters c : workerCounters)
+        {
+            c.addVif(vif.id(), vif.name());
+        }
+        if (vif.adminUp())
+        {
+            announce(vif);
+        }
+    }
+
+    /** Removes a VIF and its TAP connection. Control thread. */
+    public void removeVif(final int vifId)
+    {
+        puntReceiver.tap(vifId, null);
+        vifs.remove(vifId);
+    }
+
+    /** Gratuitous ARP for the VIF's IPv4 addresses (RFC 5227 §3): neighbours update their caches at once. */
+    private void announce(final Vif vif)
+    {
+        encap.set(vif.mac(), vif.outerVlan(), vif.innerVlan());
+        encap.qinqOuterTpid = vif.outerTpid() == 0 ? 0x88a8 : vif.outerTpid();
+        for (final IpPrefix a : vif.addresses())
+        {
+            if (!a.ipv6())
+            {
+                final int n = arp.gratuitous(scratch, 0, encap, a.ipv4Address());
+                if (n > 0)
+                {
+                    ports[vif.portIndex()].send(scratch, 0, n);
+                }
+            }
+        }
+        ports[vif.portIndex()].flush();
+    }
+
+    /**
+     * Adds a next hop and starts resolving its neighbour, so its adjacency is ready before traffic needs it.
+     * An all-zero address means attached: the destinations of a connected subnet. Control thread.
+     */
+    public void addNextHop(final int id, final int vifId, final boolean ipv6, final long hi, final long lo)
+    {
+        if (id >= NeighbourResolver.FIRST_HOST_NEXT_HOP_ID)
+        {
+            throw new IllegalArgumentException("next hop id " + id + " is in the data plane's own range (>= " +
+                NeighbourResolver.FIRST_HOST_NEXT_HOP_ID + ")");
+        }
+        fib.addNextHop(id, vifId, ipv6, hi, lo);
+        for (final WorkerCounters c : workerCounters)
+        {
+            c.addNextHop(id, IpPrefix.format(ipv6, hi, lo) + "%" + vifName(vifId));
+        }
+        if (hi == 0 && lo == 0)
+        {
+            return;
+        }
+        resolver.track(id, vifId, ipv6, hi, lo);
+        final int entry = neighbours.resolve(vifId, ipv6, hi, lo, clock.nanoTime());
+        if (entry != NeighbourTable.NO_ENTRY && org.vbgw.dataplane.neighbour.NeighbourState.usable(neighbours.state(entry)))
+        {
+            resolver.resolved(entry, vifId, ipv6, hi, lo, neighbours.mac(entry));
+        }
+    }
+
+    /** Removes a next hop (refused by the FIB while a group uses it). Control thread. */
+    public void removeNextHop(final int id)
+    {
+        final NextHop nh = fib.nextHop(id);
+        fib.removeNextHop(id);
+        if (nh != null)
+        {
+            resolver.untrack(id, nh.vifId(), nh.ipv6(), nh.neighbourHi(), nh.neighbourLo());
+        }
+    }
+
+    /** Adds or replaces a neighbour the operator configured; it never expires. Control thread. */
+    public void addStaticNeighbour(final int vifId, final boolean ipv6, final long hi, final long lo, final long mac)
+    {
+        neighbours.addStatic(vifId, ipv6, hi, lo, mac);
+    }
+
+    /** Runs {@code task} on the control thread every duty cycle. Control thread (or before start). */
+    public void addTask(final ControlTask task)
+    {
+        tasks.add(task);
+    }
+
+    /** The FIB: lookups from any thread; changes on the control thread only. */
+    public Fib fib()
+    {
+        return fib;
+    }
+
+    public VifTable vifs()
+    {
+        return vifs;
+    }
+
+    public NeighbourTable neighbours()
+    {
+        return neighbours;
+    }
+
+    public AdjacencyTable adjacencies()
+    {
+        return adjacencies;
+    }
+
+    public PuntReceiver puntReceiver()
+    {
+        return puntReceiver;
+    }
+
+    public NeighbourResolver resolver()
+    {
+        return resolver;
+    }
+
+    public CountersManager counters()
+    {
+        return counters;
+    }
+
+    public Worker worker(final int index)
+    {
+        return workers[index];
+    }
+
+    public int workerCount()
+    {
+        return workers.length;
+    }
+
+    public Port port(final int index)
+    {
+        return ports[index];
+    }
+
+    // ------------------------------------------------------------------ running
+
+    /** One control-thread duty cycle: queued commands, punted frames, TAPs, neighbour timers, tasks. */
+    public int doControlWork()
+    {
+        final long now = clock.nanoTime();
+        int work = commands.drain(Runnable::run, 64);
+        work += puntReceiver.doWork(now, 256);
+        work += neighbours.doWork(now);
+        for (int i = 0; i < tasks.size(); i++)
+        {
+            work += tasks.get(i).doWork(now);
+        }
+        return work;
+    }
+
+    /** Runs each worker's duty cycle once on the caller's thread (tests, replay). */
+    public int doWorkerWork()
+    {
+        int work = 0;
+        for (final Worker w : workers)
+        {
+            work += w.doWork();
+        }
+        return work;
+    }
+
+    /** Starts the control thread and one thread per worker. */
+    public void start()
+    {
+        final AgentRunner control = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
+            Throwable::printStackTrace, null, new Agent()
+            {
+                @Override
+                public void onStart()
+                {
+                    controlThread = Thread.currentThread();
+                }
+
+                @Override
+                public int doWork()
+                {
+                    return doControlWork();
+                }
+
+                @Override
+                public String roleName()
+                {
+                    return "vbgw-control";
+                }
+            });
+        runners.add(control);
+        AgentRunner.startOnThread(control);
+        for (final Worker w : workers)
+        {
+            // Workers spin briefly then back off to microsecond parks: low latency under load, little CPU idle.
+            final AgentRunner r = new AgentRunner(new BackoffIdleStrategy(1000, 100, 1_000, 50_000),
+                Throwable::printStackTrace, null, w);
+            runners.add(r);
+            AgentRunner.startOnThread(r);
+        }
+    }
+
+    /** Runs {@code action} on the control thread and returns its result (the caller's thread before start). */
+    public <T> T call(final Supplier<T> action)
+    {
+        if (runners.isEmpty() || Thread.currentThread() == controlThread)
+        {
+            return action.get();
+        }
+        final CompletableFuture<T> result = new CompletableFuture<>();
+        final boolean queued = commands.offer(() ->
+        {
+            try
+            {
+                result.complete(action.get());
+            }
+            catch (final Throwable t)
+            {
+                result.completeExceptionally(t);
+            }
+        });
+        if (!queued)
+        {
+            throw new IllegalStateException("the data plane's control queue is full (1024 commands waiting)");
+        }
+        try
+        {
+            return result.get(10, TimeUnit.SECONDS);
+        }
+        catch (final ExecutionException ex)
+        {
+            if (ex.getCause() instanceof RuntimeException re)
+            {
+                throw re;
+            }
+            throw new IllegalStateException(ex.getCause());
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the control thread", ex);
+        }
+        catch (final TimeoutException ex)
+        {
+            throw new IllegalStateException("the data plane's control thread did not answer within 10 s", ex);
+        }
+    }
+
+    /** Runs {@code action} on the control thread and waits for it. */
+    public void run(final Runnable action)
+    {
+        call(() ->
+        {
+            action.run();
+            return null;
+        });
+    }
+
+    private String vifName(final int vifId)
+    {
+        final Vif v = vifs.snapshot().vif(vifId);
+        return v == null ? "vif" + vifId : v.name();
+    }
+
+    @Override
+    public void close()
+    {
+        CloseHelper.closeAll(runners);
+        runners.clear();
+        CloseHelper.close(countersFile);
+    }
+}
