@@ -15,9 +15,9 @@ class Icmpv6ErrorBuilderTest
     private static final long GW_HI = 0x20010DB800000000L;
     private static final long GW_LO = 1L;
 
-    /** UDP 2001:db8:1::10 -> 2001:db8:2::20, hop limit 1, 8 bytes of payload. */
+    /** UDP 2001:db8:1::10 -> 2001:db8:2::20, hop limit 1, 8 bytes of payload, valid UDP checksum. */
     static final String INVOKING = "6000000000101101 20010db8000100000000000000000010 20010db8000200000000000000000020" +
-        "303900350010abcd 0102030405060708";
+        "30390035001063a7 0102030405060708";
 
     private final Icmpv6ErrorBuilder builder = new Icmpv6ErrorBuilder();
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[2048]);
@@ -32,7 +32,7 @@ class Icmpv6ErrorBuilderTest
         assertEquals(Hex.norm(
             "020000000002 020000000001 86dd" +
             "60000000 0040 3a 40 20010db8000000000000000000000001 20010db8000100000000000000000010" +
-            "0300 e7ea 00000000" + INVOKING),
+            "0300 3011 00000000" + INVOKING),
             Hex.of(out, 0, length));
     }
 
