@@ -74,6 +74,27 @@ class TransportFlyweightTest
         assertEquals(PacketError.ICMP_TOO_SHORT, icmp.validate(7));
         assertTrue(IcmpFlyweight.isError(3));
         assertTrue(!IcmpFlyweight.isError(8));
+        icmp.type(8).code(0).identifier(0x1c2d).sequence(7);
+        assertEquals(Hex.norm("0800"), Hex.of(buffer, 0, 2));
+        assertEquals(Hex.norm("1c2d 0007"), Hex.of(buffer, 4, 4));
+        icmp.nextHopMtu(1280);
+        assertEquals(Hex.norm("0000 0500"), Hex.of(buffer, 4, 4));
+    }
+
+    @Test
+    void icmpv6FlyweightFields()
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[8]);
+        final Icmpv6Flyweight icmp = new Icmpv6Flyweight().wrap(buffer, 0);
+        icmp.type(Icmpv6Flyweight.TYPE_ECHO_REQUEST).code(0).checksum(0xabcd).identifier(0x1c2d).sequence(7);
+        assertEquals(Hex.norm("8000 abcd 1c2d 0007"), Hex.of(buffer, 0, 8));
+        assertEquals(0x1c2d, icmp.identifier());
+        assertEquals(7, icmp.sequence());
+        icmp.type(Icmpv6Flyweight.TYPE_PACKET_TOO_BIG).mtu(1400);
+        assertEquals(Hex.norm("0200 abcd 0000 0578"), Hex.of(buffer, 0, 8));
+        assertEquals(1400, icmp.mtu());
+        assertTrue(Icmpv6Flyweight.isError(2));
+        assertTrue(!Icmpv6Flyweight.isError(128));
     }
 
     @Test
