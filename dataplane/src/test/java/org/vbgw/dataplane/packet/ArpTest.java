@@ -66,9 +66,9 @@ class ArpTest
     }
 
     @Test
-    void flyweightReadsARealRequest()
+    void flyweightReadsARequest()
     {
-        // ARP request as captured from a Linux host: who-has 192.168.1.1 tell 192.168.1.100.
+        // An Ethernet/IPv4 ARP request laid out per RFC 826: who-has 192.168.1.1 tell 192.168.1.100.
         final UnsafeBuffer buffer = new UnsafeBuffer(Hex.bytes(
             "0001 0800 0604 0001 00155d010203 c0a80164 000000000000 c0a80101"));
         final ArpFlyweight arp = new ArpFlyweight().wrap(buffer, 0);
