@@ -130,15 +130,33 @@ public final class IcmpFlyweight
         return buffer.getShort(offset + IDENTIFIER_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    public IcmpFlyweight identifier(final int identifier)
+    {
+        buffer.putShort(offset + IDENTIFIER_OFFSET, (short)identifier, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
     public int sequence()
     {
         return buffer.getShort(offset + SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    public IcmpFlyweight sequence(final int sequence)
+    {
+        buffer.putShort(offset + SEQUENCE_OFFSET, (short)sequence, ByteOrder.BIG_ENDIAN);
+        return this;
     }
 
     /** Next-hop MTU of a fragmentation-needed message (RFC 1191 §4). */
     public int nextHopMtu()
     {
         return buffer.getShort(offset + NEXT_HOP_MTU_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    /** Writes the rest-of-header of a fragmentation-needed message: 16 unused bits, then the MTU. */
+    public IcmpFlyweight nextHopMtu(final int mtu)
+    {
+        return restOfHeader(mtu & 0xFFFF);
     }
 
     /** True for the error types, about which no further ICMP error may be sent (RFC 1122 §3.2.2). */

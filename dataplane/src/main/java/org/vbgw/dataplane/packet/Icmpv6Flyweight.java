@@ -128,9 +128,21 @@ public final class Icmpv6Flyweight
         return buffer.getShort(offset + IDENTIFIER_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
     }
 
+    public Icmpv6Flyweight identifier(final int identifier)
+    {
+        buffer.putShort(offset + IDENTIFIER_OFFSET, (short)identifier, ByteOrder.BIG_ENDIAN);
+        return this;
+    }
+
     public int sequence()
     {
         return buffer.getShort(offset + SEQUENCE_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+    }
+
+    public Icmpv6Flyweight sequence(final int sequence)
+    {
+        buffer.putShort(offset + SEQUENCE_OFFSET, (short)sequence, ByteOrder.BIG_ENDIAN);
+        return this;
     }
 
     /** MTU of a Packet Too Big message (RFC 4443 §3.2). */

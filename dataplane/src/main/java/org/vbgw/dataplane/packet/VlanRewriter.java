@@ -32,7 +32,8 @@ public final class VlanRewriter
 
     /**
      * Pushes a tag in front of any existing ones (it becomes the outer tag): untagged → single,
-     * single → QinQ (push with TPID 0x88A8 for an 802.1ad S-tag).
+     * single → QinQ (push with TPID 0x88A8 for an 802.1ad S-tag). Also how a port puts back the
+     * outer tag that AF_PACKET strips into {@code tp_vlan_tci}/{@code tp_vlan_tpid}.
      *
      * @param tpid 0x8100 or 0x88A8.
      * @param tci  PCP, DEI and VID as they go on the wire.
