@@ -280,6 +280,15 @@ public final class PacketSocket implements Port
         return txRing.sent();
     }
 
+    /**
+     * Frames that arrived with a partial checksum (TP_STATUS_CSUMNOTREADY) and were completed in software
+     * before delivery; read on the receive thread. Non-zero means a sender has checksum offload on.
+     */
+    public long checksumsCompleted()
+    {
+        return rxRing.checksumsCompleted();
+    }
+
     /** Frame slots of the transmit ring still marked for sending; 0 in SEND mode. */
     public int txPending()
     {

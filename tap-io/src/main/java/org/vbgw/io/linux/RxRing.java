@@ -60,6 +60,7 @@ final class RxRing
     private final int blockCount;
     private final PortStatistics statistics;
 
+    private long checksumsCompleted;
     private int block;
     private int framesLeft;
     private int frameIndex;
@@ -126,10 +127,14 @@ final class RxRing
                 offset -= HEADROOM;
                 length += HEADROOM;
             }
-            if ((status & TP_STATUS_CSUMNOTREADY) != 0 && !ChecksumCompletion.complete(ring, offset, length))
+            if ((status & TP_STATUS_CSUMNOTREADY) != 0)
             {
-                dropped++;
-                continue;
+                if (!ChecksumCompletion.complete(ring, offset, length))
+                {
+                    dropped++;
+                    continue;
+                }
+                checksumsCompleted++;
             }
             delivered++;
             bytes += length;
@@ -148,6 +153,12 @@ final class RxRing
             statistics.addRxDrops(dropped);
         }
         return delivered;
+    }
+
+    /** Frames whose partial checksum was completed in software; receive thread. */
+    long checksumsCompleted()
+    {
+        return checksumsCompleted;
     }
 
     private void releaseBlock()

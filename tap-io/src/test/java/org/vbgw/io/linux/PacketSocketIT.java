@@ -136,6 +136,73 @@ class PacketSocketIT
     }
 
     @Test
+    void fanoutSharesFlowsAndPromiscuousModeLastsWhileOpen()
+    {
+        final int flows = 200;
+        try (PacketSocket a = open(nsA, ifA, new PacketSocketOptions());
+            PacketSocket b1 = open(nsB, ifB, new PacketSocketOptions().fanoutHash(77).promiscuous(true));
+            PacketSocket b2 = open(nsB, ifB, new PacketSocketOptions().fanoutHash(77).qdiscBypass(true)))
+        {
+            // A membership raises the promiscuity count (ip -d), not the user-visible PROMISC flag.
+            assertTrue(nsB.exec("ip", "-d", "link", "show", ifB).contains("promiscuity 1"));
+            for (int round = 0; round < 2; round++)
+            {
+                for (int flow = 0; flow < flows; flow++)
+                {
+                    final byte[] f = udpFrame(flow, round);
+                    assertTrue(a.send(new UnsafeBuffer(f), 0, f.length));
+                }
+                a.flush();
+            }
+            final int[][] seenBy = new int[2][flows * 2];
+            final long deadline = System.nanoTime() + 3_000_000_000L;
+            int total = 0;
+            while (total < flows * 2 && System.nanoTime() < deadline)
+            {
+                total += b1.receive((buffer, offset, length) ->
+                    seenBy[0][buffer.getShort(offset + 18, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF]++, 64);
+                total += b2.receive((buffer, offset, length) ->
+                    seenBy[1][buffer.getShort(offset + 18, java.nio.ByteOrder.BIG_ENDIAN) & 0xFFFF]++, 64);
+            }
+            assertEquals(flows * 2, total, "every frame delivered once to the group");
+            int toFirst = 0;
+            for (int i = 0; i < flows * 2; i++)
+            {
+                assertEquals(1, seenBy[0][i] + seenBy[1][i], "frame " + i + " exactly once");
+                toFirst += seenBy[0][i];
+            }
+            for (int flow = 0; flow < flows; flow++)
+            {
+                assertEquals(seenBy[0][flow], seenBy[0][flows + flow], "flow " + flow + " stays on one socket");
+            }
+            assertTrue(toFirst > 0 && toFirst < flows * 2, "both sockets get flows: " + toFirst + " of " + flows * 2 + " to the first");
+        }
+        assertTrue(nsB.exec("ip", "-d", "link", "show", ifB).contains("promiscuity 0"), "promiscuous mode undone on close");
+    }
+
+    /** An IPv4/UDP frame: its UDP source port is its flow, its IPv4 identification its index. */
+    private static byte[] udpFrame(final int flow, final int round)
+    {
+        final byte[] f = TestFrames.frame(MAC_B, MAC_A, 0, 0, 0, flow, 128);
+        TestFrames.putShort(f, 12, 0x0800);
+        f[14] = 0x45;
+        f[15] = 0;
+        TestFrames.putShort(f, 16, 128 - 14);
+        TestFrames.putShort(f, 20, 0);
+        f[22] = 64;
+        f[23] = 17;
+        TestFrames.putShort(f, 26, 0x0A00);
+        TestFrames.putShort(f, 28, 0x0001);
+        TestFrames.putShort(f, 30, 0x0A00);
+        TestFrames.putShort(f, 32, 0x0002);
+        TestFrames.putShort(f, 18, round * 200 + flow); // IPv4 identification: the frame's index
+        TestFrames.putShort(f, 34, 1000 + flow); // UDP source port: the flow
+        TestFrames.putShort(f, 36, 9);
+        TestFrames.putShort(f, 38, 128 - 34);
+        return f;
+    }
+
+    @Test
     void missingInterfaceIsNamedWithErrnoText()
     {
         final PortException ex = assertThrows(PortException.class, () -> PacketSocket.open("vbgwnone0x"));

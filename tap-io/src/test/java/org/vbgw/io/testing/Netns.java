@@ -4,6 +4,8 @@ import static org.vbgw.io.linux.Native.LIBC;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -179,12 +181,17 @@ public final class Netns implements AutoCloseable
         return name;
     }
 
-    /** Runs a command in the root namespace; throws with its output when it exits non-zero. */
+    /**
+     * Runs a command in the root namespace and returns its standard output; throws with its output and
+     * error output when it exits non-zero.
+     */
     public static String run(final String... command)
     {
+        Path errors = null;
         try
         {
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            errors = Files.createTempFile("vbgw-cmd", ".err");
+            final Process process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
             final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS))
             {
@@ -194,7 +201,7 @@ public final class Netns implements AutoCloseable
             if (process.exitValue() != 0)
             {
                 throw new IllegalStateException(String.join(" ", command) + " exited " + process.exitValue() +
-                    ": " + output);
+                    ": " + output + Files.readString(errors));
             }
             return output;
         }
@@ -206,6 +213,13 @@ public final class Netns implements AutoCloseable
         {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(String.join(" ", command) + ": interrupted", ex);
+        }
+        finally
+        {
+            if (errors != null)
+            {
+                errors.toFile().delete();
+            }
         }
     }
 
