@@ -194,6 +194,13 @@ public final class Vif
         return adminUp;
     }
 
+    /** This VIF with another administrative state. */
+    public Vif withAdminUp(final boolean up)
+    {
+        return up == adminUp ? this : new Vif(id, name, portIndex, outerVlan, innerVlan, outerTpid, mac, mtuBytes,
+            addresses, allowedSources, sourceCheck, up);
+    }
+
     /** True when an IPv4 source passes the STRICT check: it lies in an allowed prefix. Any thread. */
     public boolean allowsIpv4Source(final int source)
     {

@@ -1,0 +1,308 @@
+package org.vbgw.agent.journal;
+
+import org.vbgw.dataplane.Dataplane;
+import org.vbgw.dataplane.neighbour.NeighbourTable;
+import org.vbgw.dataplane.vif.Vif;
+import org.vbgw.fib.Fib;
+import org.vbgw.fib.IpPrefix;
+import org.vbgw.fib.NextHop;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Applies the FIB journal to a running {@link Dataplane}: the data plane's side of the journal. Runs as one of
+ * the data plane's control tasks, so it is the FIB's single writer.
+ * <p>
+ * Entries between a transaction's begin and end are one change: a route removed and added again inside one
+ * (how FRR reports a path change) becomes a replace, so lookups never see the prefix missing. An entry the
+ * FIB refuses (unknown group, a next hop still in use) is counted and reported, and the rest still applies:
+ * one bad entry must not take the gateway's other routes with it.
+ */
+public final class JournalApplier implements FibChangeHandler, Dataplane.ControlTask
+{
+    private final Dataplane dataplane;
+    private final FibJournalReader reader;
+    private final int batch;
+    private final List<IpPrefix> deferredRemovals = new ArrayList<>();
+    private boolean inTransaction;
+    private long applied;
+    private long refused;
+    private String lastRefusal;
+    private long lastIndex = -1;
+    private long lastTimestampNs;
+
+    public JournalApplier(final Dataplane dataplane, final FibJournalReader reader, final int batch)
+    {
+        this.dataplane = dataplane;
+        this.reader = reader;
+        this.batch = batch;
+    }
+
+    @Override
+    public int doWork(final long nowNs)
+    {
+        final int n = reader.poll(this, batch);
+        return Math.max(n, 0);
+    }
+
+    /** Applies everything in the journal now (start-up replay). */
+    public long replay()
+    {
+        return reader.drain(this);
+    }
+
+    public long applied()
+    {
+        return applied;
+    }
+
+    public long refused()
+    {
+        return refused;
+    }
+
+    public String lastRefusal()
+    {
+        return lastRefusal;
+    }
+
+    /** Index of the last entry applied (or refused), -1 before any. */
+    public long lastIndex()
+    {
+        return lastIndex;
+    }
+
+    public long lastTimestampNs()
+    {
+        return lastTimestampNs;
+    }
+
+    /** Null while the journal reads clean; else where and why it is damaged. */
+    public String corruption()
+    {
+        return reader.corruption();
+    }
+
+    private Fib fib()
+    {
+        return dataplane.fib();
+    }
+
+    private void done(final long index, final long ts)
+    {
+        lastIndex = index;
+        lastTimestampNs = ts;
+        applied++;
+    }
+
+    private void refuse(final long index, final String what, final RuntimeException ex)
+    {
+        lastIndex = index;
+        refused++;
+        lastRefusal = "journal entry " + Long.toHexString(index) + " (" + what + "): " + ex.getMessage();
+    }
+
+    @Override
+    public void onNextHop(final long index, final long ts, final int id, final int vifId, final boolean ipv6,
+        final long hi, final long lo)
+    {
+        try
+        {
+            final NextHop existing = fib().nextHop(id);
+            if (existing != null && existing.vifId() == vifId && existing.ipv6() == ipv6 &&
+                existing.neighbourHi() == hi && existing.neighbourLo() == lo)
+            {
+                done(index, ts);
+                return;
+            }
+            dataplane.addNextHop(id, vifId, ipv6, hi, lo);
+            done(index, ts);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(index, "next hop " + id, ex);
+        }
+    }
+
+    @Override
+    public void onNextHopRemoved(final long index, final long ts, final int id)
+    {
+        try
+        {
+            if (fib().nextHop(id) != null)
+            {
+                dataplane.removeNextHop(id);
+            }
+            done(index, ts);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(index, "remove next hop " + id, ex);
+        }
+    }
+
+    @Override
+    public void onNextHopState(final long index, final long ts, final int id, final boolean alive, final int cause)
+    {
+        try
+        {
+            fib().setNextHopAlive(id, alive);
+            done(index, ts);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(index, "next hop " + id + " state", ex);
+        }
+    }
+
+    @Override
+    public void onGroup(final long index, final long ts, final int id, final int[] nextHopIds, final int[] weights,
+        final int memberCount, final int backupGroupId)
+    {
+        try
+        {
+            final int[] members = Arrays.copyOf(nextHopIds, memberCount);
+            final int[] w = Arrays.copyOf(weights, memberCount);
+            if (fib().group(id) != null)
+            {
+                fib().replaceGroup(id, members, w, backupGroupId);
+            }
+            else
+            {
+                fib().addGroup(id, members, w, backupGroupId);
+            }
+            done(index, ts);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(index, "group " + id, ex);
+        }
+    }
+
+    @Override
+    public void onGroupRemoved(final long index, final long ts, final int id)
+    {
+        try
+        {
+            if (fib().group(id) != null)
+            {
+                fib().removeGroup(id);
+            }
+            done(index, ts);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(index, "remove group " + id, ex);
+        }
+    }
+
+    @Override
+    public void onRoute(final long index, final long ts, final boolean ipv6, final long hi, final long lo,
+        final int length, final int groupId)
+    {
+        IpPrefix prefix = null;
+        try
+        {
+            prefix = new IpPrefix(ipv6, hi, lo, length);
+            deferredRemovals.remove(prefix);
+            if (fib().routeGroup(prefix) != Fib.NO_GROUP)
+            {
+                fib().replaceRoute(prefix, groupId);
+            }
+            else
+            {
+                fib().addRoute(prefix, groupId);
+            }
+            done(index, ts);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(index, "route " + (prefix != null ? prefix : "?"), ex);
+        }
+    }
+
+    @Override
+    public void onRouteRemoved(final long index, final long ts, final boolean ipv6, final long hi, final long lo,
+        final int length)
+    {
+        try
+        {
+            final IpPrefix prefix = new IpPrefix(ipv6, hi, lo, length);
+            if (inTransaction)
+            {
+                deferredRemovals.add(prefix);
+            }
+            else
+            {
+                fib().removeRoute(prefix);
+            }
+            done(index, ts);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(index, "remove route", ex);
+        }
+    }
+
+    @Override
+    public void onNeighbour(final long index, final long ts, final int vifId, final boolean ipv6, final long hi,
+        final long lo, final long mac)
+    {
+        try
+        {
+            dataplane.addStaticNeighbour(vifId, ipv6, hi, lo, mac);
+            done(index, ts);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse(index, "neighbour", ex);
+        }
+    }
+
+    @Override
+    public void onNeighbourRemoved(final long index, final long ts, final int vifId, final boolean ipv6, final long hi,
+        final long lo)
+    {
+        final NeighbourTable table = dataplane.neighbours();
+        final int entry = table.find(vifId, ipv6, hi, lo);
+        if (entry != NeighbourTable.NO_ENTRY)
+        {
+            table.remove(entry);
+        }
+        done(index, ts);
+    }
+
+    @Override
+    public void onVifAdminState(final long index, final long ts, final int vifId, final boolean up)
+    {
+        final Vif vif = dataplane.vifs().snapshot().vif(vifId);
+        if (vif == null)
+        {
+            refuse(index, "vif " + vifId + " admin state", new IllegalArgumentException("no VIF " + vifId));
+            return;
+        }
+        dataplane.vifs().put(vif.withAdminUp(up));
+        done(index, ts);
+    }
+
+    @Override
+    public void onTransactionBegin(final long index, final long ts)
+    {
+        inTransaction = true;
+        done(index, ts);
+    }
+
+    @Override
+    public void onTransactionEnd(final long index, final long ts)
+    {
+        inTransaction = false;
+        for (final IpPrefix p : deferredRemovals)
+        {
+            fib().removeRoute(p);
+        }
+        deferredRemovals.clear();
+        done(index, ts);
+    }
+}

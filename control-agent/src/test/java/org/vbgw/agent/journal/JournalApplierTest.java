@@ -1,0 +1,161 @@
+package org.vbgw.agent.journal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vbgw.agent.rib.Rib;
+import org.vbgw.agent.rib.RibPath;
+import org.vbgw.agent.rib.RouteSource;
+import org.vbgw.dataplane.Dataplane;
+import org.vbgw.dataplane.vif.SourceCheck;
+import org.vbgw.dataplane.vif.Vif;
+import org.vbgw.fib.Fib;
+import org.vbgw.fib.IpPrefix;
+import org.vbgw.io.MemoryPort;
+import org.vbgw.io.Port;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The agent's RIB writes the journal; a data plane applies it, and a restarted one replays it to the same table. */
+class JournalApplierTest
+{
+    @TempDir
+    Path dir;
+
+    static Dataplane dataplane()
+    {
+        final MemoryPort[] idc = MemoryPort.pair("idc", "idc-peer", 1 << 16, 1500);
+        final MemoryPort[] vpc = MemoryPort.pair("vpc", "vpc-peer", 1 << 16, 1500);
+        final Dataplane dp = new Dataplane(new Port[] {idc[0], vpc[0]}, Dataplane.Config.defaults());
+        dp.addVif(new Vif(0, "dx1", 0, 100, 0, 0, 0x0200000000A0L, 1500, List.of(IpPrefix.parse("10.0.0.1")),
+            List.of(), SourceCheck.OFF, true), null);
+        dp.addVif(new Vif(1, "dx2", 0, 200, 0, 0, 0x0200000000A1L, 1500, List.of(IpPrefix.parse("10.0.0.5")),
+            List.of(), SourceCheck.OFF, true), null);
+        dp.addVif(new Vif(2, "vpn", 1, 0, 0, 0, 0x0200000000A2L, 1500, List.of(IpPrefix.parse("172.31.0.1")),
+            List.of(), SourceCheck.OFF, true), null);
+        return dp;
+    }
+
+    static TreeMap<String, String> table(final Fib fib)
+    {
+        final TreeMap<String, String> t = new TreeMap<>();
+        fib.forEachRoute((p, g) -> t.put(p.toString(), members(fib, g)));
+        return t;
+    }
+
+    static String members(final Fib fib, final int group)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (int h = 0; h < 1024; h++)
+        {
+            sb.append(fib.selectNextHop(group, h * 0x9E3779B1)).append(',');
+        }
+        return Integer.toHexString(sb.toString().hashCode());
+    }
+
+    @Test
+    void ribChangesReachTheDataPlaneAndAReplayRebuildsTheSameTable()
+    {
+        try (FibJournal journal = FibJournal.open(dir))
+        {
+            final Rib rib = new Rib(journal);
+            final List<RibPath> ecmp = List.of(RibPath.via(0, "10.0.0.2"), RibPath.via(1, "10.0.0.6"));
+            for (int i = 0; i < 200; i++)
+            {
+                rib.add(RouteSource.EBGP, IpPrefix.ipv4(0xC0A80000 | (i << 8), 24), ecmp);
+            }
+            rib.add(RouteSource.STATIC, IpPrefix.parse("192.168.0.0/16"), List.of(RibPath.via(2, "172.31.0.2")), 250);
+            rib.add(RouteSource.EBGP, IpPrefix.parse("2001:db8:100::/48"), List.of(RibPath.via(0, "2001:db8::2")));
+
+            final Dataplane dp = dataplane();
+            final JournalApplier applier = new JournalApplier(dp, journal.reader(null), 1000);
+            dp.addTask(applier);
+            while (dp.doControlWork() > 0)
+            {
+                // drain
+            }
+            assertEquals(0, applier.refused(), applier.lastRefusal());
+            assertEquals(202, dp.fib().routeCount());
+            final int group = dp.fib().lookupIpv4(0xC0A80501);
+            final int nh = dp.fib().selectNextHop(group, 12345);
+            assertTrue(nh == 0 || nh == 1, "ECMP over the two direct paths: " + nh);
+
+            // A path change in the RIB: the direct routes lose a path, one group rewritten.
+            rib.add(RouteSource.EBGP, IpPrefix.parse("192.168.7.0/24"), List.of(RibPath.via(0, "10.0.0.2")));
+            while (dp.doControlWork() > 0)
+            {
+                // drain
+            }
+            assertEquals(0, dp.fib().selectNextHop(dp.fib().lookupIpv4(0xC0A80701), 999));
+
+            // A data plane that restarts replays the journal and gets the identical table.
+            final Dataplane restarted = dataplane();
+            final long started = System.nanoTime();
+            final JournalApplier replay = new JournalApplier(restarted, journal.reader(null), 1000);
+            replay.replay();
+            assertEquals(table(dp.fib()), table(restarted.fib()));
+            assertEquals(applier.applied(), replay.applied());
+            assertTrue(System.nanoTime() - started > 0);
+            dp.close();
+            restarted.close();
+        }
+    }
+
+    @Test
+    void aRefusedEntryIsReportedAndTheRestStillApplies()
+    {
+        try (FibJournal journal = FibJournal.open(dir))
+        {
+            journal.nextHop(0, 0, false, 0, 0x0A000002L);
+            journal.route(false, 0, 0x0B000000L, 8, 77);        // no group 77: refused
+            journal.group(0, new int[] {0}, new int[] {1}, 1, -1);
+            journal.route(false, 0, 0x0C000000L, 8, 0);
+            final Dataplane dp = dataplane();
+            final JournalApplier applier = new JournalApplier(dp, journal.reader(null), 100);
+            applier.replay();
+            assertEquals(1, applier.refused());
+            assertTrue(applier.lastRefusal().contains("route 11.0.0.0/8"), applier.lastRefusal());
+            assertEquals(Fib.NO_GROUP, dp.fib().lookupIpv4(0x0B000001));
+            assertNotEquals(Fib.NO_GROUP, dp.fib().lookupIpv4(0x0C000001));
+            dp.close();
+        }
+    }
+
+    @Test
+    void aDeleteAndAddInOneTransactionNeverLeavesThePrefixWithoutARoute()
+    {
+        try (FibJournal journal = FibJournal.open(dir))
+        {
+            journal.nextHop(0, 0, false, 0, 0x0A000002L);
+            journal.nextHop(1, 1, false, 0, 0x0A000006L);
+            journal.group(0, new int[] {0}, new int[] {1}, 1, -1);
+            journal.group(1, new int[] {1}, new int[] {1}, 1, -1);
+            journal.route(false, 0, 0x0A640000L, 16, 0);
+            final Dataplane dp = dataplane();
+            final JournalApplier applier = new JournalApplier(dp, journal.reader(null), 1);
+            applier.replay();
+            journal.transactionBegin();
+            journal.routeRemoved(false, 0, 0x0A640000L, 16);
+            journal.route(false, 0, 0x0A640000L, 16, 1);
+            journal.transactionEnd();
+            // One entry per duty cycle: after every single step the prefix still has a route.
+            for (int step = 0; step < 4; step++)
+            {
+                dp.doControlWork();
+                applier.doWork(0);
+                assertNotEquals(Fib.NO_GROUP, dp.fib().lookupIpv4(0x0A640001), "step " + step);
+            }
+            assertEquals(1, dp.fib().selectNextHop(dp.fib().lookupIpv4(0x0A640001), 0));
+            assertNull(applier.corruption());
+            assertFalse(applier.refused() > 0, applier.lastRefusal());
+            dp.close();
+        }
+    }
+}
