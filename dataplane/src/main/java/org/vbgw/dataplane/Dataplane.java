@@ -12,6 +12,8 @@ import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.agrona.concurrent.status.CountersManager;
 import org.vbgw.dataplane.adjacency.AdjacencyTable;
+import org.vbgw.dataplane.counters.ControlCounters;
+import org.vbgw.dataplane.counters.CounterKind;
 import org.vbgw.dataplane.counters.CountersFile;
 import org.vbgw.dataplane.neighbour.NeighbourResolver;
 import org.vbgw.dataplane.neighbour.NeighbourTable;
@@ -100,6 +102,7 @@ public final class Dataplane implements AutoCloseable
     private final PuntReceiver puntReceiver;
     private final CountersFile countersFile;
     private final CountersManager counters;
+    private final ControlCounters controlCounters;
     private final Worker[] workers;
     private final WorkerCounters[] workerCounters;
     private final List<ControlTask> tasks = new ArrayList<>();
@@ -139,6 +142,8 @@ public final class Dataplane implements AutoCloseable
             this.counters = new CountersManager(new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 512)),
                 new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 128)));
         }
+        this.controlCounters = new ControlCounters(counters, 100_000_000L);
+        publishControlCounters();
         final long now = clock.nanoTime();
         final int n = Math.max(1, Math.min(config.workers(), ports.length));
         this.workers = new Worker[n];
@@ -156,6 +161,41 @@ public final class Dataplane implements AutoCloseable
                 new TokenBucket(config.icmpErrorsPerSecond(), Math.max(10, config.icmpErrorsPerSecond() / 10), now));
             workers[w] = new Worker("vbgw-worker-" + w, forwarder, punt, mine.stream().mapToInt(Integer::intValue).toArray(), clock);
         }
+    }
+
+    private void publishControlCounters()
+    {
+        for (final Port p : ports)
+        {
+            final String n = "port " + p.name() + " ";
+            controlCounters.add(n + "rx_frames", CounterKind.PORT, () -> p.statistics().rxFrames());
+            controlCounters.add(n + "rx_bytes", CounterKind.PORT, () -> p.statistics().rxBytes());
+            controlCounters.add(n + "rx_drops", CounterKind.PORT, () -> p.statistics().rxDrops());
+            controlCounters.add(n + "rx_kernel_drops", CounterKind.PORT, () -> p.statistics().rxKernelDrops());
+            controlCounters.add(n + "tx_frames", CounterKind.PORT, () -> p.statistics().txFrames());
+            controlCounters.add(n + "tx_bytes", CounterKind.PORT, () -> p.statistics().txBytes());
+            controlCounters.add(n + "tx_drops", CounterKind.PORT, () -> p.statistics().txDrops());
+        }
+        controlCounters.add("punt arp_answered", CounterKind.PUNT, puntReceiver::arpAnswered);
+        controlCounters.add("punt nd_answered", CounterKind.PUNT, puntReceiver::ndAnswered);
+        controlCounters.add("punt to_host", CounterKind.PUNT, puntReceiver::toHost);
+        controlCounters.add("punt from_host", CounterKind.PUNT, puntReceiver::fromHost);
+        controlCounters.add("punt malformed", CounterKind.DROP, puntReceiver::malformed);
+        controlCounters.add("punt no_host_tap", CounterKind.DROP, puntReceiver::noTap);
+        controlCounters.add("neighbour solicitations", CounterKind.PUNT, resolver::solicitations);
+        controlCounters.add("neighbour waiting_dropped", CounterKind.DROP, resolver::droppedWaiting);
+        controlCounters.add("neighbour released", CounterKind.PUNT, resolver::released);
+        controlCounters.add("neighbour entries", CounterKind.PUNT, neighbours::size);
+        controlCounters.add("neighbour table_full", CounterKind.DROP, neighbours::refusedFull);
+        controlCounters.add("neighbour queue_overflow", CounterKind.DROP, neighbours::pendingOverflow);
+        controlCounters.add("fib routes", CounterKind.WORKER, fib::routeCount);
+        controlCounters.add("fib next_hops", CounterKind.WORKER, fib::nextHopCount);
+    }
+
+    /** Publishes a counter fed from a control-side source (detectors, the journal applier). Control thread. */
+    public void addControlCounter(final String label, final int kind, final java.util.function.LongSupplier source)
+    {
+        controlCounters.add(label, kind, source);
     }
 
     private static ManyToOneRingBuffer ring(final int bytes)
@@ -317,6 +357,7 @@ public final class Dataplane implements AutoCloseable
         int work = commands.drain(Runnable::run, 64);
         work += puntReceiver.doWork(now, 256);
         work += neighbours.doWork(now);
+        controlCounters.publish(now);
         for (int i = 0; i < tasks.size(); i++)
         {
             work += tasks.get(i).doWork(now);
