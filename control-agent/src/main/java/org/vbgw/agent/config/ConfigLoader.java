@@ -107,7 +107,7 @@ public final class ConfigLoader
         each(top, "ports", PORT_KEYS, m -> ports.add(port(m)));
         each(top, "vifs", VIF_KEYS, m -> vifs.add(vif(m)));
         each(top, "vpc-attachments", VPC_KEYS, m -> vpcs.add(new VpcAttachment(m.path(), m.name("name", true),
-            m.name("port", true), m.cidrs("vpc-cidrs"), m.description("description"))));
+            m.name("port", true), m.require("vpc-cidrs") ? m.cidrs("vpc-cidrs") : List.of(), m.description("description"))));
         each(top, "static-routes", ROUTE_KEYS, m -> routes.add(route(m)));
         each(top, "static-neighbours", NEIGHBOUR_KEYS, m -> neighbours.add(new StaticNeighbour(m.path(),
             m.name("vif", true), m.require("ip") ? m.address("ip") : null, m.require("mac") ? mac(m, "mac") : null)));
