@@ -86,15 +86,10 @@ final class InterconnectRules
                 (ipv6 ? "ipv6" : "ipv4") + " needs an " + (ipv6 ? "IPv6" : "IPv4") + " one");
             return false;
         }
-        final int len = address.length();
-        if (!ipv6 && len != 30 && len != 31)
+        if (!allowedLength(address))
         {
-            diagnostics.error(path, address + " is a /" + len + "; an IPv4 interconnect is a /30 or a /31");
-            return false;
-        }
-        if (ipv6 && len != 126 && len != 127 && len != 64)
-        {
-            diagnostics.error(path, address + " is a /" + len + "; an IPv6 interconnect is a /126, a /127 or a /64");
+            diagnostics.error(path, address + " is a /" + address.length() + "; an " + (ipv6
+                ? "IPv6 interconnect is a /126, a /127 or a /64" : "IPv4 interconnect is a /30 or a /31"));
             return false;
         }
         final String reserved = reservedRole(address);
@@ -105,6 +100,13 @@ final class InterconnectRules
             return false;
         }
         return true;
+    }
+
+    /** IPv4: /30 or /31 (the seeds); IPv6: /126 or /127 (RFC 6164), or the /64 many providers use. */
+    static boolean allowedLength(final InterfaceAddress address)
+    {
+        final int len = address.length();
+        return address.ipv6() ? len == 126 || len == 127 || len == 64 : len == 30 || len == 31;
     }
 
     /**
@@ -157,7 +159,7 @@ final class InterconnectRules
             for (final String family : List.of("ipv4", "ipv6"))
             {
                 final InterfaceAddress local = localOf(vif, family);
-                if (local == null || reservedRole(local) != null || (family.equals("ipv6") != local.ipv6()))
+                if (local == null || !allowedLength(local) || reservedRole(local) != null || family.equals("ipv6") != local.ipv6())
                 {
                     continue;
                 }

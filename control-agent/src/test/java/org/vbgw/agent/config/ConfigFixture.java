@@ -42,7 +42,8 @@ final class ConfigFixture
             vlan: 200
             ipv4: {local: 10.0.0.5/30, peer: 10.0.0.6/30}
             health-check: {source-ip: 10.0.0.5, destination-ip: 10.0.0.6}
-            remote-subnets: [172.16.0.0/16]
+            remote-subnets:
+              - 172.16.0.0/16
         static-routes:
           - name: mgmt
             prefix: 172.31.0.0/24

@@ -197,7 +197,7 @@ class ConfigLoaderTest
         assertEquals(List.of("gw.yaml:17:17: vpc-attachments[0].vpc-cidrs[0]: host bits set in 192.168.1.0/16 " +
                 "(did you mean 192.168.0.0/16?)"),
             errors(with("    vpc-cidrs: [192.168.0.0/16]", "    vpc-cidrs: [192.168.1.0/16]")));
-        assertEquals(List.of("gw.yaml:34:13: static-routes[0].prefix: '172.31.0.1' has no /length: write a CIDR block " +
+        assertEquals(List.of("gw.yaml:35:13: static-routes[0].prefix: '172.31.0.1' has no /length: write a CIDR block " +
                 "such as 10.0.0.0/16"),
             errors(with("    prefix: 172.31.0.0/24", "    prefix: 172.31.0.1")));
     }
