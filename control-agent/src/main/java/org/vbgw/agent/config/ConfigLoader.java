@@ -12,6 +12,8 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -117,7 +119,7 @@ public final class ConfigLoader
     }
 
     private void each(final YamlMapping parent, final String key, final List<String> keys,
-                      final java.util.function.Consumer<YamlMapping> build)
+                      final Consumer<YamlMapping> build)
     {
         parent.forEach(key, (node, path) ->
         {
@@ -327,6 +329,6 @@ public final class ConfigLoader
             diagnostics.error(m.pathOf(key), "MAC address " + text + " is all zeros");
             return null;
         }
-        return text.toLowerCase(java.util.Locale.ROOT);
+        return text.toLowerCase(Locale.ROOT);
     }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -194,11 +195,11 @@ public final class RedundancyLint
         }
     }
 
-    private static java.util.Optional<String> carrierOf(final GatewayConfig config, final StaticNextHop hop)
+    private static Optional<String> carrierOf(final GatewayConfig config, final StaticNextHop hop)
     {
         if (hop.vif() != null)
         {
-            return java.util.Optional.of(hop.vif());
+            return Optional.of(hop.vif());
         }
         return config.vifs().stream().filter(v -> holds(v.ipv4(), hop.address()) || holds(v.ipv6(), hop.address()))
             .map(VifConfig::name).findFirst();

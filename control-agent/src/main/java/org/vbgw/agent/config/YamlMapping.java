@@ -9,9 +9,11 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.regex.Pattern;
 
@@ -53,7 +55,7 @@ final class YamlMapping
         }
         final YamlMapping result = new YamlMapping(path, diagnostics);
         final Map<String, Node> keyNodes = new LinkedHashMap<>();
-        for (final NodeTuple tuple : mapping.getValue())
+        for (final NodeTuple tuple : withMerges(mapping, path, diagnostics))
         {
             final Node keyNode = tuple.getKeyNode();
             if (!(keyNode instanceof ScalarNode scalarKey))
@@ -81,6 +83,54 @@ final class YamlMapping
             result.values.put(key, tuple.getValueNode());
         }
         return result;
+    }
+
+    /**
+     * The mapping's own entries, then those of any merge key ({@code <<: *timers}) that the mapping
+     * does not set itself; of several merged mappings, the first one wins (YAML merge key spec).
+     * Merged values keep the position of the anchored text, which is where an operator fixes them.
+     */
+    private static List<NodeTuple> withMerges(final MappingNode mapping, final String path, final Diagnostics diagnostics)
+    {
+        final List<NodeTuple> own = new ArrayList<>();
+        final List<NodeTuple> merged = new ArrayList<>();
+        for (final NodeTuple tuple : mapping.getValue())
+        {
+            if (!Tag.MERGE.equals(tuple.getKeyNode().getTag()))
+            {
+                own.add(tuple);
+                continue;
+            }
+            final Node value = tuple.getValueNode();
+            final List<Node> sources = value instanceof SequenceNode sequence ? sequence.getValue() : List.of(value);
+            for (final Node source : sources)
+            {
+                if (source instanceof MappingNode m)
+                {
+                    merged.addAll(withMerges(m, path, diagnostics));
+                }
+                else
+                {
+                    diagnostics.error(position(diagnostics.positions(), source), child(path, "<<"),
+                        "a merge key needs a mapping or a list of mappings; got " + describe(source));
+                }
+            }
+        }
+        final Set<String> seen = new HashSet<>();
+        own.forEach(t -> seen.add(keyText(t)));
+        for (final NodeTuple tuple : merged)
+        {
+            if (seen.add(keyText(tuple)))
+            {
+                own.add(tuple);
+            }
+        }
+        return own;
+    }
+
+    private static String keyText(final NodeTuple tuple)
+    {
+        return tuple.getKeyNode() instanceof ScalarNode scalar ? scalar.getValue() : "";
     }
 
     String path()

@@ -223,4 +223,21 @@ class ConfigLoaderTest
         assertEquals(List.of("gw.yaml:23:37: vifs[0].bgp.md5-key: MD5 key is 81 characters long; Linux allows at most 80"),
             errors(with("    bgp: {peer-asn: 64512}", "    bgp: {peer-asn: 64512, md5-key: " + "k".repeat(81) + "}")));
     }
+
+    @Test
+    void anchorsAndMergeKeysShareSettingsAndKeepTheAnchoredPosition()
+    {
+        // vif-a defines the BFD timers once; vif-b merges them and overrides the multiplier.
+        String yaml = with("    bfd: {min-tx-ms: 100, min-rx-ms: 100, multiplier: 3}",
+            "    bfd: &fast {min-tx-ms: 100, min-rx-ms: 100, multiplier: 3}");
+        yaml = with(yaml, "    vlan: 200", "    vlan: 200\n    bfd: {<<: *fast, multiplier: 5}");
+        final ConfigCheck ok = check(yaml);
+        assertEquals(List.of(), ok.diagnostics());
+        assertEquals(new BfdTimers(100, 100, 5), ok.config().vifs().get(1).bfd());
+        // A bad value in the anchor is reported where it is written, once per use.
+        final String bad = yaml.replace("{min-tx-ms: 100, min-rx-ms: 100, multiplier: 3}", "{min-tx-ms: 1, min-rx-ms: 100, multiplier: 3}");
+        assertEquals(List.of("gw.yaml:24:28: vifs[0].bfd.min-tx-ms: min-tx-ms 1 out of range 10..10000",
+                "gw.yaml:24:28: vifs[1].bfd.min-tx-ms: min-tx-ms 1 out of range 10..10000"),
+            errors(bad));
+    }
 }
