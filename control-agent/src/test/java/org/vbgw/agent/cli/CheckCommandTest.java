@@ -180,6 +180,19 @@ class CheckCommandTest
     }
 
     @Test
+    void theFullExampleInTheConfigDocPasses() throws IOException
+    {
+        final String doc = Files.readString(Path.of("..", "docs", "CONFIG.md"));
+        final int start = doc.indexOf("```yaml\n") + "```yaml\n".length();
+        final Path config = write(doc.substring(start, doc.indexOf("```", start)));
+        final Run run = run("check", config.toString());
+        assertEquals("", run.err());
+        assertEquals(0, run.exit());
+        assertTrue(run.out().contains("2 VIFs, 1 VPC attachment (1 CIDR block), 2 static routes, 1 static neighbour, " +
+            "1 VPN backup"), run.out());
+    }
+
+    @Test
     void checkIsAVbgwCommand()
     {
         assertTrue(run("--help").out().contains("check"), "vbgw --help lists check");
