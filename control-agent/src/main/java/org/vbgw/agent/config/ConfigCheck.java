@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The whole check of one config file, as {@code vbgw check} and the agent's startup run it: load
+ * The whole check of one config file, as {@code vbgw check} runs it (and anything that is about to
+ * act on a config should): load
  * (types, ranges, unknown keys), validate (rules across values), and, only when there is no error,
  * the redundancy lint (warnings and failover estimates; a broken config's warnings would be noise).
  *

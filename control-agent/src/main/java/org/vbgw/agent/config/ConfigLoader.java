@@ -75,7 +75,9 @@ public final class ConfigLoader
             final SourcePosition at = mark == null ? new SourcePosition(diagnostics.positions().file(), 1, 1)
                 : new SourcePosition(diagnostics.positions().file(), mark.getLine() + 1, mark.getColumn() + 1);
             final String context = ex.getContext() != null ? " (" + ex.getContext() + ")" : "";
-            diagnostics.error(at, "", "YAML syntax error: " + ex.getProblem() + context);
+            // The parser's "<block end>" / "<block mapping start>" mean a line is indented wrongly.
+            final String hint = ex.getProblem() != null && ex.getProblem().contains("<block") ? ": check this line's indentation" : "";
+            diagnostics.error(at, "", "YAML syntax error: " + ex.getProblem() + context + hint);
             return null;
         }
         catch (final YAMLException ex)

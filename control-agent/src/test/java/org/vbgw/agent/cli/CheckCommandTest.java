@@ -124,7 +124,7 @@ class CheckCommandTest
         assertEquals(1, run.exit());
         // The key indented by one space opens a mapping where the parser expected the document's to go on.
         assertEquals(List.of(config + ":3:2: YAML syntax error: expected <block end>, but found '<block mapping start>' " +
-                "(while parsing a block mapping)", config + ": 1 error"),
+                "(while parsing a block mapping): check this line's indentation", config + ": 1 error"),
             run.err().lines().toList());
     }
 

@@ -160,6 +160,8 @@ class ConfigLoaderTest
         assertEquals(List.of("gw.yaml:21:10: vifs[0].mac: MAC address 01:00:5e:00:00:01 is a multicast address: an " +
                 "interface needs a unicast one"),
             errors(with("    port: p1", "    port: p1\n    mac: 01:00:5e:00:00:01")));
+        assertEquals(List.of("gw.yaml:21:10: vifs[0].mac: MAC address 00:00:00:00:00:00 is all zeros"),
+            errors(with("    port: p1", "    port: p1\n    mac: 00:00:00:00:00:00")));
     }
 
     @Test

@@ -154,6 +154,15 @@ class RouteRulesTest
     }
 
     @Test
+    void vpnPrefixMustNotCaptureVpcAddresses()
+    {
+        assertEquals(List.of("gw.yaml:40:16: vpn-backups[0].prefixes[0]: VPN prefix 192.168.0.0/17 lies inside VPC CIDR " +
+                "192.168.0.0/16 of 'vpc-1' at vpc-attachments[0].vpc-cidrs[0] (line 17): a route toward the IDC must " +
+                "not capture VPC addresses"),
+            errors(BASE + "vpn-backups:\n  - name: vpn\n    tunnel: ipsec0\n    prefixes: [192.168.0.0/17]\n"));
+    }
+
+    @Test
     void vpnBackupEgressesAVifOrATunnel()
     {
         assertEquals(List.of("gw.yaml:38:5: vpn-backups[0]: a VPN backup needs 'vif' (the VIF toward the VPN device) or " +
