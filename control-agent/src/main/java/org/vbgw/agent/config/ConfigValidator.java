@@ -18,6 +18,9 @@ import java.util.Objects;
  */
 public final class ConfigValidator
 {
+    /** RFC 6793: the 2-byte placeholder for 4-byte ASNs; a session with it is always a misconfiguration. */
+    static final long AS_TRANS = 23456;
+
     /** The (QinQ) VLAN pair of a VIF is unique per port; a VIF with QinQ has a non-zero outer tag. */
     private record VlanKey(String port, int vlan, int innerVlan)
     {
@@ -49,9 +52,6 @@ public final class ConfigValidator
             diagnostics.error("gateway.asn", "ASN 23456 is AS_TRANS (RFC 6793), not an ASN a router may use");
         }
     }
-
-    /** RFC 6793: the 2-byte placeholder for 4-byte ASNs; a session with it is always a misconfiguration. */
-    static final long AS_TRANS = 23456;
 
     private static void names(final GatewayConfig config, final Diagnostics diagnostics)
     {

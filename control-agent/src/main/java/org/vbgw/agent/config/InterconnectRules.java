@@ -224,7 +224,8 @@ final class InterconnectRules
         if (source != null && !gatewayAddresses.contains(source))
         {
             diagnostics.error(path + ".source-ip", Addresses.text(source) + " is not an address of this gateway: use " +
-                "the VIF's local interconnect address" + ownLocal(vif) + ", another VIF's local address or the router id");
+                "the VIF's local interconnect address" + end(vif, source.ipv6(), true) + ", another VIF's local address " +
+                "or the router id");
         }
         if (destination != null)
         {
@@ -236,7 +237,8 @@ final class InterconnectRules
             else if (!onIdcSide(vif, destination))
             {
                 diagnostics.error(path + ".destination-ip", Addresses.text(destination) + " is not on the IDC side of VIF '" +
-                    vif.name() + "': use its peer address" + peerOf(vif) + " or an address in its remote-subnets");
+                    vif.name() + "': use its peer address" + end(vif, destination.ipv6(), false) + " or an address in " +
+                    "its remote-subnets");
             }
         }
     }
@@ -253,14 +255,12 @@ final class InterconnectRules
         return vif.remoteSubnets().stream().anyMatch(r -> r.prefix().contains(destination));
     }
 
-    private static String ownLocal(final VifConfig vif)
+    /** " (ADDRESS)" of the VIF's local or peer end in one family, to show the operator the fix; or "". */
+    private static String end(final VifConfig vif, final boolean ipv6, final boolean local)
     {
-        return vif.ipv4() != null && vif.ipv4().local() != null ? " (" + Addresses.text(vif.ipv4().local().host()) + ")" : "";
-    }
-
-    private static String peerOf(final VifConfig vif)
-    {
-        return vif.ipv4() != null && vif.ipv4().peer() != null ? " (" + Addresses.text(vif.ipv4().peer().host()) + ")" : "";
+        final Interconnect link = ipv6 ? vif.ipv6() : vif.ipv4();
+        final InterfaceAddress address = link == null ? null : local ? link.local() : link.peer();
+        return address == null ? "" : " (" + Addresses.text(address.host()) + ")";
     }
 
     /** Every address the gateway itself owns: each VIF's local interconnect address and the router id. */

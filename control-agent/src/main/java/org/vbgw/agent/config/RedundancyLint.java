@@ -34,16 +34,19 @@ public final class RedundancyLint
         {
             vifPaths.put(vif.name(), vifPath(config, vif));
         }
-        final List<PathReport> reports = new ArrayList<>(vifPaths.values());
+        final Map<String, PathReport> vpnPaths = new LinkedHashMap<>();
         for (final VpnBackup vpn : config.vpnBackups())
         {
+            // Over a VIF the VPN fails as that VIF does; a tunnel's own failure nothing here detects.
             final PathReport via = vpn.vif() == null ? null : vifPaths.get(vpn.vif());
-            reports.add(via != null
+            vpnPaths.put(vpn.name(), via != null
                 ? new PathReport("vpn", vpn.name(), via.port(), via.location(), via.detection(), via.failoverMs())
                 : new PathReport("vpn", vpn.name(), vpn.tunnel(), null, "none", -1));
         }
+        final List<PathReport> reports = new ArrayList<>(vifPaths.values());
+        reports.addAll(vpnPaths.values());
         detection(config, vifPaths, diagnostics);
-        singlePointsOfFailure(config, vifPaths, reports, diagnostics);
+        singlePointsOfFailure(config, vifPaths, vpnPaths, diagnostics);
         for (final PortConfig port : config.ports())
         {
             final boolean used = config.vifs().stream().anyMatch(v -> port.name().equals(v.port())) ||
@@ -105,7 +108,7 @@ public final class RedundancyLint
     }
 
     private static void singlePointsOfFailure(final GatewayConfig config, final Map<String, PathReport> vifPaths,
-                                              final List<PathReport> reports, final Diagnostics diagnostics)
+                                              final Map<String, PathReport> vpnPaths, final Diagnostics diagnostics)
     {
         final Map<IpPrefix, Destination> destinations = new LinkedHashMap<>();
         for (final VifConfig vif : config.vifs())
@@ -122,7 +125,7 @@ public final class RedundancyLint
         }
         for (final Map.Entry<IpPrefix, Destination> entry : destinations.entrySet())
         {
-            carriers(config, vifPaths, reports, entry.getKey(), entry.getValue().carriers());
+            carriers(config, vifPaths, vpnPaths, entry.getKey(), entry.getValue().carriers());
         }
         final List<Destination> all = new ArrayList<>(destinations.values());
         final List<VifConfig> bgpOnly = config.vifs().stream().filter(v -> v.bgp() != null && v.remoteSubnets().isEmpty()).toList();
@@ -164,8 +167,10 @@ public final class RedundancyLint
         }
     }
 
+    /** The paths that can carry {@code destination}: a covering route through them survives its loss. */
     private static void carriers(final GatewayConfig config, final Map<String, PathReport> vifPaths,
-                                 final List<PathReport> reports, final IpPrefix destination, final Set<PathReport> into)
+                                 final Map<String, PathReport> vpnPaths, final IpPrefix destination,
+                                 final Set<PathReport> into)
     {
         for (final VifConfig vif : config.vifs())
         {
@@ -185,12 +190,11 @@ public final class RedundancyLint
                 carrierOf(config, hop).map(vifPaths::get).filter(Objects::nonNull).ifPresent(into::add);
             }
         }
-        for (int i = 0; i < config.vpnBackups().size(); i++)
+        for (final VpnBackup vpn : config.vpnBackups())
         {
-            final VpnBackup vpn = config.vpnBackups().get(i);
             if (vpn.prefixes().stream().anyMatch(p -> p.prefix().contains(destination)))
             {
-                into.add(reports.get(config.vifs().size() + i));
+                into.add(vpnPaths.get(vpn.name()));
             }
         }
     }

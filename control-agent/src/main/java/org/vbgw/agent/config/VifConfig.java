@@ -16,7 +16,9 @@ import java.util.List;
  * @param ipv6          the IPv6 interconnect (/126, /127 or /64), or null
  * @param bandwidthMbps the VIF's bandwidth; also its ECMP weight when {@code weight} is not set
  * @param weight        the VIF's ECMP weight, 1..255
- * @param remoteSubnets the IDC subnets behind the VIF (seed 002), at most 50
+ * @param remoteSubnets the IDC subnets behind the VIF (seed 002), at most 50. Without BGP they are
+ *                      routed to the VIF's peer, as the cloud products do; with BGP they declare what
+ *                      the peer is expected to announce. The checks and the lint use them either way.
  */
 public record VifConfig(String path, String name, String port, Integer vlan, Integer innerVlan, String mac,
                         Interconnect ipv4, Interconnect ipv6, BgpSession bgp, BfdTimers bfd, Integer bandwidthMbps,
