@@ -3,6 +3,7 @@ package org.vbgw.agent.config;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A small valid config whose line numbers the tests rely on, and helpers that break one line of it
@@ -72,7 +73,7 @@ final class ConfigFixture
                 found = i;
             }
         }
-        assertEquals(true, found >= 0, "line not in the fixture: " + line);
+        assertTrue(found >= 0, "line not in the fixture: " + line);
         lines[found] = replacement;
         return String.join("\n", lines);
     }

@@ -28,6 +28,15 @@ class ConfigValidatorTest
     }
 
     @Test
+    void vpcAttachmentNamesAreUnique()
+    {
+        assertEquals(List.of("gw.yaml:18:11: vpc-attachments[1].name: VPC attachment name 'vpc-1' is already used by " +
+                "vpc-attachments[0] (line 15)"),
+            errors(with("    vpc-cidrs: [192.168.0.0/16]", "    vpc-cidrs: [192.168.0.0/16]\n  - name: vpc-1\n    port: vpc\n" +
+                "    vpc-cidrs: [10.10.0.0/16]")));
+    }
+
+    @Test
     void staticRoutesAndVpnBackupsShareOneNamespace()
     {
         assertEquals(List.of("gw.yaml:38:11: vpn-backups[0].name: route name 'mgmt' is already used by static-routes[0] (line 34)"),
