@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "vbgw 0.1.0",
     description = "Virtual border gateway: a user-space forwarder and the agent that programs it.",
-    subcommands = { FibCommand.class, StatCommand.class, CommandLine.HelpCommand.class })
+    subcommands = { FibCommand.class, CheckCommand.class, StatCommand.class, CommandLine.HelpCommand.class })
 public final class Vbgw
 {
     public static void main(final String[] args)
