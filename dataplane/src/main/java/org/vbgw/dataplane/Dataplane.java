@@ -348,6 +348,11 @@ public final class Dataplane implements AutoCloseable
         return ports[index];
     }
 
+    public int portCount()
+    {
+        return ports.length;
+    }
+
     // ------------------------------------------------------------------ running
 
     /** One control-thread duty cycle: queued commands, punted frames, TAPs, neighbour timers, tasks. */

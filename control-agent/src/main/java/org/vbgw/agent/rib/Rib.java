@@ -5,7 +5,6 @@ import org.vbgw.fib.IpPrefix;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,11 @@ public final class Rib
     {
     }
 
+    /** A source may hold several candidates for one prefix at different distances (primary and floating statics). */
+    private record Slot(RouteSource source, int distance)
+    {
+    }
+
     private record NextHopKey(int vifId, boolean ipv6, long hi, long lo)
     {
     }
@@ -46,7 +50,7 @@ public final class Rib
     }
 
     private final FibWriter fib;
-    private final Map<IpPrefix, EnumMap<RouteSource, Candidate>> candidates = new HashMap<>();
+    private final Map<IpPrefix, Map<Slot, Candidate>> candidates = new HashMap<>();
     private final Map<IpPrefix, Installed> installed = new HashMap<>();
 
     private final Map<NextHopKey, Integer> nextHopIds = new HashMap<>();
@@ -69,7 +73,10 @@ public final class Rib
         add(source, prefix, paths, source.defaultDistance());
     }
 
-    /** Adds or replaces {@code source}'s candidate for {@code prefix}. */
+    /**
+     * Adds or replaces {@code source}'s candidate for {@code prefix} at {@code distance}; the same source may
+     * add more candidates at other distances (a floating static route behind the primary).
+     */
     public void add(final RouteSource source, final IpPrefix prefix, final List<RibPath> paths, final int distance)
     {
         if (paths.isEmpty())
@@ -87,16 +94,16 @@ public final class Rib
                 throw new IllegalArgumentException(prefix + ": gateway " + p.gateway() + " is of the other address family");
             }
         }
-        candidates.computeIfAbsent(prefix, p -> new EnumMap<>(RouteSource.class))
-            .put(source, new Candidate(source, distance, List.copyOf(paths)));
+        candidates.computeIfAbsent(prefix, p -> new HashMap<>())
+            .put(new Slot(source, distance), new Candidate(source, distance, List.copyOf(paths)));
         reselect(prefix);
     }
 
-    /** Removes {@code source}'s candidate for {@code prefix}; false when it had none. */
+    /** Removes every candidate {@code source} has for {@code prefix}; false when it had none. */
     public boolean remove(final RouteSource source, final IpPrefix prefix)
     {
-        final EnumMap<RouteSource, Candidate> bySource = candidates.get(prefix);
-        if (bySource == null || bySource.remove(source) == null)
+        final Map<Slot, Candidate> bySource = candidates.get(prefix);
+        if (bySource == null || !bySource.keySet().removeIf(slot -> slot.source() == source))
         {
             return false;
         }
@@ -114,7 +121,7 @@ public final class Rib
         final List<IpPrefix> prefixes = new ArrayList<>();
         candidates.forEach((p, m) ->
         {
-            if (m.containsKey(source))
+            if (m.keySet().stream().anyMatch(slot -> slot.source() == source))
             {
                 prefixes.add(p);
             }
@@ -163,7 +170,7 @@ public final class Rib
 
     private List<Candidate> ranked(final IpPrefix prefix)
     {
-        final EnumMap<RouteSource, Candidate> bySource = candidates.get(prefix);
+        final Map<Slot, Candidate> bySource = candidates.get(prefix);
         if (bySource == null)
         {
             return List.of();

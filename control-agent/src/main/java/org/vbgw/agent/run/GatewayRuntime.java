@@ -1,0 +1,333 @@
+package org.vbgw.agent.run;
+
+import org.vbgw.agent.config.CidrBlock;
+import org.vbgw.agent.config.GatewayConfig;
+import org.vbgw.agent.config.InterfaceAddress;
+import org.vbgw.agent.config.PortConfig;
+import org.vbgw.agent.config.StaticNeighbour;
+import org.vbgw.agent.config.StaticNextHop;
+import org.vbgw.agent.config.StaticRoute;
+import org.vbgw.agent.config.VifConfig;
+import org.vbgw.agent.config.VpcAttachment;
+import org.vbgw.agent.config.VpnBackup;
+import org.vbgw.agent.journal.FibJournal;
+import org.vbgw.agent.journal.JournalApplier;
+import org.vbgw.agent.rib.Rib;
+import org.vbgw.agent.rib.RibPath;
+import org.vbgw.agent.rib.RouteSource;
+import org.vbgw.dataplane.Dataplane;
+import org.vbgw.dataplane.vif.SourceCheck;
+import org.vbgw.dataplane.vif.Vif;
+import org.vbgw.fib.IpPrefix;
+import org.vbgw.io.MacAddress;
+import org.vbgw.io.Port;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A gateway config turned into a running gateway: ports opened, VIFs (one per configured VIF, plus an
+ * untagged one per VPC attachment) on the data plane, the RIB filled from connected subnets, static routes,
+ * remote subnets and VPN backups, and the RIB's FIB programmed through the journal that the data plane
+ * applies.
+ * <p>
+ * The VPC side follows the cloud convention: the gateway answers at the first address of each VPC CIDR (the
+ * VPC router), and the CIDRs are connected subnets whose hosts the data plane resolves itself.
+ */
+public final class GatewayRuntime implements AutoCloseable
+{
+    /** Distance of a remote subnet routed statically to its VIF's peer (no BGP on the VIF). */
+    static final int REMOTE_SUBNET_DISTANCE = 1;
+    /** Distance of a VPN backup: the last resort, below every direct path. */
+    static final int VPN_DISTANCE = 250;
+    /** Distance of a route named as another route's explicit backup. */
+    static final int EXPLICIT_BACKUP_DISTANCE = 254;
+
+    private final GatewayConfig config;
+    private final Dataplane dataplane;
+    private final FibJournal journal;
+    private final Rib rib;
+    private final JournalApplier applier;
+    private final Map<String, Integer> vifIds = new HashMap<>();
+    private final List<Vif> vifs = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+
+    /**
+     * @param ports    opens the port of a port config (a PacketSocket on its interface, or a MemoryPort in tests).
+     * @param taps     opens the host TAP of a VIF (name, MAC), or returns null for none.
+     * @param dpConfig data plane sizes and options.
+     */
+    public GatewayRuntime(final GatewayConfig config, final Path journalDir, final Function<PortConfig, Port> ports,
+        final BiFunction<String, Long, Port> taps, final Dataplane.Config dpConfig)
+    {
+        this.config = config;
+        final Port[] opened = new Port[config.ports().size()];
+        final Map<String, Integer> portIndex = new HashMap<>();
+        try
+        {
+            for (int i = 0; i < opened.length; i++)
+            {
+                opened[i] = ports.apply(config.ports().get(i));
+                portIndex.put(config.ports().get(i).name(), i);
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            for (final Port p : opened)
+            {
+                if (p != null)
+                {
+                    p.close();
+                }
+            }
+            throw ex;
+        }
+        this.dataplane = new Dataplane(opened, dpConfig);
+        buildVifs(portIndex, opened);
+        for (final Vif vif : vifs)
+        {
+            dataplane.addVif(vif, taps.apply(vif.name(), vif.mac()));
+        }
+        this.journal = FibJournal.open(journalDir);
+        this.rib = new Rib(journal);
+        // A restarted agent replays what is already journalled into its own data plane first, so the table
+        // it forwards with during start-up is the one it had; the RIB then rewrites only what changed.
+        this.applier = new JournalApplier(dataplane, journal.reader(null), 4096);
+        applier.replay();
+        dataplane.addTask(applier);
+        programRib();
+    }
+
+    private void buildVifs(final Map<String, Integer> portIndex, final Port[] ports)
+    {
+        for (final VifConfig v : config.vifs())
+        {
+            final int port = portIndex.get(v.port());
+            final List<IpPrefix> addresses = new ArrayList<>();
+            final List<IpPrefix> allowed = new ArrayList<>();
+            if (v.ipv4() != null)
+            {
+                addresses.add(v.ipv4().local().host());
+                allowed.add(subnet(v.ipv4().local()));
+            }
+            if (v.ipv6() != null)
+            {
+                addresses.add(v.ipv6().local().host());
+                allowed.add(subnet(v.ipv6().local()));
+            }
+            v.remoteSubnets().forEach(c -> allowed.add(c.prefix()));
+            final long mac = v.mac() != null ? MacAddress.parse(v.mac()) : ports[port].macAddress();
+            final int mtu = config.ports().get(port).mtuBytes();
+            // The IDC side is an edge: a source outside the VIF's subnets is spoofed (seed 003's "source IP").
+            final SourceCheck check = v.remoteSubnets().isEmpty() && v.bgp() != null ? SourceCheck.LOOSE : SourceCheck.STRICT;
+            add(new Vif(vifs.size(), v.name(), port, v.vlan() == null ? 0 : v.vlan(),
+                v.innerVlan() == null ? 0 : v.innerVlan(), 0, mac, mtu, addresses, allowed, check, true));
+        }
+        for (final VpcAttachment a : config.vpcAttachments())
+        {
+            final int port = portIndex.get(a.port());
+            final List<IpPrefix> addresses = new ArrayList<>();
+            for (final CidrBlock c : a.vpcCidrs())
+            {
+                addresses.add(vpcRouterAddress(c.prefix()));
+            }
+            add(new Vif(vifs.size(), a.name(), port, 0, 0, 0, ports[port].macAddress(),
+                config.ports().get(port).mtuBytes(), addresses, List.of(), SourceCheck.OFF, true));
+        }
+    }
+
+    private void add(final Vif vif)
+    {
+        vifIds.put(vif.name(), vif.id());
+        vifs.add(vif);
+    }
+
+    /** The VPC router's address: the first host of the CIDR (.1 of an IPv4 block, ::1 of an IPv6 one). */
+    static IpPrefix vpcRouterAddress(final IpPrefix cidr)
+    {
+        return cidr.ipv6() ? IpPrefix.ipv6(cidr.hi(), cidr.lo() | 1, 128) : IpPrefix.ipv4(cidr.ipv4Address() | 1, 32);
+    }
+
+    static IpPrefix subnet(final InterfaceAddress a)
+    {
+        final IpPrefix h = a.host();
+        return h.ipv6()
+            ? IpPrefix.ipv6(h.hi() & IpPrefix.mask128Hi(a.length()), h.lo() & IpPrefix.mask128Lo(a.length()), a.length())
+            : IpPrefix.ipv4(h.ipv4Address() & IpPrefix.mask32(a.length()), a.length());
+    }
+
+    private void programRib()
+    {
+        for (final VifConfig v : config.vifs())
+        {
+            final int id = vifIds.get(v.name());
+            if (v.ipv4() != null)
+            {
+                rib.add(RouteSource.CONNECTED, subnet(v.ipv4().local()), List.of(RibPath.attached(id)));
+            }
+            if (v.ipv6() != null)
+            {
+                rib.add(RouteSource.CONNECTED, subnet(v.ipv6().local()), List.of(RibPath.attached(id)));
+            }
+            if (v.bgp() == null)
+            {
+                for (final CidrBlock c : v.remoteSubnets())
+                {
+                    final InterfaceAddress peer = c.prefix().ipv6() ? peer(v.ipv6()) : peer(v.ipv4());
+                    if (peer != null)
+                    {
+                        rib.add(RouteSource.STATIC, c.prefix(),
+                            List.of(new RibPath(id, peer.host(), weight(v))), REMOTE_SUBNET_DISTANCE);
+                    }
+                }
+            }
+        }
+        for (final VpcAttachment a : config.vpcAttachments())
+        {
+            final int id = vifIds.get(a.name());
+            for (final CidrBlock c : a.vpcCidrs())
+            {
+                rib.add(RouteSource.CONNECTED, c.prefix(), List.of(RibPath.attached(id)));
+            }
+        }
+        final Map<String, List<RibPath>> namedPaths = new HashMap<>();
+        for (final StaticRoute r : config.staticRoutes())
+        {
+            final List<RibPath> paths = new ArrayList<>();
+            for (final StaticNextHop nh : r.nextHops())
+            {
+                final int vif = nh.vif() != null ? vifIds.get(nh.vif()) : vifFor(nh.address());
+                paths.add(new RibPath(vif, nh.address(), nh.weight() != null ? nh.weight() : 1));
+            }
+            namedPaths.put(r.name(), paths);
+        }
+        for (final VpnBackup vpn : config.vpnBackups())
+        {
+            if (vpn.vif() == null || vpn.nextHop() == null)
+            {
+                notes.add("vpn backup " + vpn.name() + ": tunnel interfaces are not forwarded by the data plane yet; " +
+                    "give the VPN device as 'vif' and 'next-hop' to use it");
+                continue;
+            }
+            final List<RibPath> paths = List.of(new RibPath(vifIds.get(vpn.vif()), vpn.nextHop(), 1));
+            namedPaths.put(vpn.name(), paths);
+            for (final CidrBlock c : vpn.prefixes())
+            {
+                rib.add(RouteSource.STATIC, c.prefix(), paths, VPN_DISTANCE);
+            }
+        }
+        for (final StaticRoute r : config.staticRoutes())
+        {
+            // A primary and a floating static route for one prefix are two candidates at two distances.
+            rib.add(RouteSource.STATIC, r.prefix(), namedPaths.get(r.name()), r.preference());
+            if (r.backup() != null && namedPaths.containsKey(r.backup()))
+            {
+                // The named backup becomes the runner-up, which the RIB installs as the FIB's backup group.
+                rib.add(RouteSource.STATIC, r.prefix(), namedPaths.get(r.backup()), EXPLICIT_BACKUP_DISTANCE);
+            }
+        }
+        for (final StaticNeighbour n : config.staticNeighbours())
+        {
+            journal.neighbour(vifIds.get(n.vif()), n.ip().ipv6(), n.ip().hi(), n.ip().lo(), MacAddress.parse(n.mac()));
+        }
+    }
+
+    private static InterfaceAddress peer(final org.vbgw.agent.config.Interconnect i)
+    {
+        return i == null ? null : i.peer();
+    }
+
+    private static int weight(final VifConfig v)
+    {
+        return v.weight() != null ? v.weight() : 1;
+    }
+
+    /** The VIF whose interconnect subnet holds the address (validation guarantees one). */
+    private int vifFor(final IpPrefix address)
+    {
+        for (final VifConfig v : config.vifs())
+        {
+            for (final org.vbgw.agent.config.Interconnect i : new org.vbgw.agent.config.Interconnect[] {v.ipv4(), v.ipv6()})
+            {
+                if (i != null && subnet(i.local()).contains(address))
+                {
+                    return vifIds.get(v.name());
+                }
+            }
+        }
+        throw new IllegalArgumentException("next hop " + address + " is in no VIF's interconnect subnet");
+    }
+
+    /** Applies journalled changes to the data plane now (before {@link #start()}, or in tests without threads). */
+    public void applyJournal()
+    {
+        while (applier.doWork(0) > 0)
+        {
+            // drain
+        }
+    }
+
+    /** Starts the data plane's threads. */
+    public void start()
+    {
+        dataplane.start();
+    }
+
+    public Dataplane dataplane()
+    {
+        return dataplane;
+    }
+
+    public Rib rib()
+    {
+        return rib;
+    }
+
+    public JournalApplier applier()
+    {
+        return applier;
+    }
+
+    public FibJournal journal()
+    {
+        return journal;
+    }
+
+    /** VIF id by name (configured VIFs and VPC attachments). */
+    public int vifId(final String name)
+    {
+        final Integer id = vifIds.get(name);
+        if (id == null)
+        {
+            throw new IllegalArgumentException("no VIF named " + name);
+        }
+        return id;
+    }
+
+    public List<Vif> vifs()
+    {
+        return List.copyOf(vifs);
+    }
+
+    /** What the runtime could not set up as configured, for the operator. */
+    public List<String> notes()
+    {
+        return List.copyOf(notes);
+    }
+
+    @Override
+    public void close()
+    {
+        dataplane.close();
+        journal.close();
+        for (int i = 0; i < dataplane.portCount(); i++)
+        {
+            dataplane.port(i).close();
+        }
+    }
+}
