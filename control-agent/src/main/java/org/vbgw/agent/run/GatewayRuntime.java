@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -56,14 +55,15 @@ public final class GatewayRuntime implements AutoCloseable
     private final Map<String, Integer> vifIds = new HashMap<>();
     private final List<Vif> vifs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, List<String>> tapAddresses = new HashMap<>();
 
     /**
      * @param ports    opens the port of a port config (a PacketSocket on its interface, or a MemoryPort in tests).
-     * @param taps     opens the host TAP of a VIF (name, MAC), or returns null for none.
+     * @param taps     opens the host TAP of a VIF, or returns null for none.
      * @param dpConfig data plane sizes and options.
      */
     public GatewayRuntime(final GatewayConfig config, final Path journalDir, final Function<PortConfig, Port> ports,
-        final BiFunction<String, Long, Port> taps, final Dataplane.Config dpConfig)
+        final Function<HostTapSpec, Port> taps, final Dataplane.Config dpConfig)
     {
         this.config = config;
         final Port[] opened = new Port[config.ports().size()];
@@ -91,7 +91,8 @@ public final class GatewayRuntime implements AutoCloseable
         buildVifs(portIndex, opened);
         for (final Vif vif : vifs)
         {
-            dataplane.addVif(vif, taps.apply(vif.name(), vif.mac()));
+            dataplane.addVif(vif, taps.apply(new HostTapSpec(vif.name(), vif.mac(), vif.mtuBytes(),
+                tapAddresses.getOrDefault(vif.name(), List.of()))));
         }
         this.journal = FibJournal.open(journalDir);
         this.rib = new Rib(journal);
@@ -121,6 +122,16 @@ public final class GatewayRuntime implements AutoCloseable
                 allowed.add(subnet(v.ipv6().local()));
             }
             v.remoteSubnets().forEach(c -> allowed.add(c.prefix()));
+            final List<String> hostAddresses = new ArrayList<>();
+            if (v.ipv4() != null)
+            {
+                hostAddresses.add(hostAddress(v.ipv4().local()));
+            }
+            if (v.ipv6() != null)
+            {
+                hostAddresses.add(hostAddress(v.ipv6().local()));
+            }
+            tapAddresses.put(v.name(), hostAddresses);
             final long mac = v.mac() != null ? MacAddress.parse(v.mac()) : ports[port].macAddress();
             final int mtu = config.ports().get(port).mtuBytes();
             // The IDC side is an edge: a source outside the VIF's subnets is spoofed (seed 003's "source IP").
@@ -132,10 +143,14 @@ public final class GatewayRuntime implements AutoCloseable
         {
             final int port = portIndex.get(a.port());
             final List<IpPrefix> addresses = new ArrayList<>();
+            final List<String> hostAddresses = new ArrayList<>();
             for (final CidrBlock c : a.vpcCidrs())
             {
-                addresses.add(vpcRouterAddress(c.prefix()));
+                final IpPrefix router = vpcRouterAddress(c.prefix());
+                addresses.add(router);
+                hostAddresses.add(IpPrefix.format(router.ipv6(), router.hi(), router.lo()) + "/" + c.prefix().length());
             }
+            tapAddresses.put(a.name(), hostAddresses);
             add(new Vif(vifs.size(), a.name(), port, 0, 0, 0, ports[port].macAddress(),
                 config.ports().get(port).mtuBytes(), addresses, List.of(), SourceCheck.OFF, true));
         }
@@ -151,6 +166,11 @@ public final class GatewayRuntime implements AutoCloseable
     static IpPrefix vpcRouterAddress(final IpPrefix cidr)
     {
         return cidr.ipv6() ? IpPrefix.ipv6(cidr.hi(), cidr.lo() | 1, 128) : IpPrefix.ipv4(cidr.ipv4Address() | 1, 32);
+    }
+
+    private static String hostAddress(final InterfaceAddress a)
+    {
+        return IpPrefix.format(a.host().ipv6(), a.host().hi(), a.host().lo()) + "/" + a.length();
     }
 
     static IpPrefix subnet(final InterfaceAddress a)

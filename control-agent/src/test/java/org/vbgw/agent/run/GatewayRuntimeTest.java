@@ -35,7 +35,7 @@ class GatewayRuntimeTest
             final MemoryPort[] pair = MemoryPort.pair(port.name(), port.name() + "-far", 1 << 16, port.mtuBytes());
             far.put(port.name(), pair[1]);
             return pair[0];
-        }, (name, mac) -> null, Dataplane.Config.defaults());
+        }, tap -> null, Dataplane.Config.defaults());
         rt.applyJournal();
         return rt;
     }

@@ -1,0 +1,142 @@
+package org.vbgw.agent.cli;
+
+import org.vbgw.agent.config.ConfigCheck;
+import org.vbgw.agent.config.Diagnostic;
+import org.vbgw.agent.run.GatewayRuntime;
+import org.vbgw.agent.run.HostTapSpec;
+import org.vbgw.dataplane.Dataplane;
+import org.vbgw.dataplane.vif.Vif;
+import org.vbgw.io.Port;
+import org.vbgw.io.linux.PacketSocket;
+import org.vbgw.io.linux.PacketSocketOptions;
+import org.vbgw.io.linux.TapDevice;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code vbgw run CONFIG}: the gateway. Checks the config, opens the ports (AF_PACKET on each port's
+ * interface), a host TAP per VIF for BGP and other traffic to the gateway's own addresses, programs the FIB
+ * through the journal and forwards until stopped (SIGTERM or Ctrl-C), closing everything it opened.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the gateway described by a config file.")
+public final class RunCommand implements Callable<Integer>
+{
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", description = "The gateway config (YAML).")
+    Path configFile;
+
+    @Option(names = "--state-dir", defaultValue = "/var/lib/vbgw",
+        description = "Where the FIB journal lives (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--counters", defaultValue = StatCommand.DEFAULT_COUNTERS_FILE,
+        description = "Counters file other processes read (default: ${DEFAULT-VALUE}).")
+    Path countersFile;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Forwarding threads (default: ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--no-taps", description = "Do not create host TAPs (no BGP, no host traffic).")
+    boolean noTaps;
+
+    @Option(names = "--tx", defaultValue = "SEND", description = "Transmit mode: RING or SEND (default: ${DEFAULT-VALUE}).")
+    PacketSocketOptions.TxMode txMode;
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final PrintWriter out = spec.commandLine().getOut();
+        final PrintWriter err = spec.commandLine().getErr();
+        final ConfigCheck check = ConfigCheck.of(configFile);
+        if (!check.ok())
+        {
+            check.errors().forEach(d -> err.println(d));
+            err.println(configFile + ": " + check.errors().size() + " error(s); nothing started");
+            err.flush();
+            return 1;
+        }
+        check.warnings().stream().map(Diagnostic::toString).forEach(out::println);
+        final Dataplane.Config dpConfig = Dataplane.Config.defaults().withWorkers(workers).withCountersFile(countersFile);
+        final GatewayRuntime runtime = new GatewayRuntime(check.config(), stateDir.resolve("journal"),
+            port -> PacketSocket.open(port.linuxInterface(),
+                new PacketSocketOptions().tx(txMode, 512).qdiscBypass(true).promiscuous(true)),
+            spec -> noTaps ? null : openTap(spec), dpConfig);
+        final CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() ->
+        {
+            runtime.close();
+            stopped.countDown();
+        }, "vbgw-shutdown"));
+        // Program the FIB before the first frame is forwarded, so the gateway starts with its full table.
+        runtime.applyJournal();
+        runtime.start();
+        for (final Vif vif : runtime.vifs())
+        {
+            out.printf("vif %-20s port %-12s vlan %-9s %s%n", vif.name(), runtime.dataplane().port(vif.portIndex()).name(),
+                vif.outerVlan() + (vif.innerVlan() != 0 ? "." + vif.innerVlan() : ""), vif.addresses());
+        }
+        runtime.notes().forEach(n -> out.println("note: " + n));
+        out.println("vbgw running: " + runtime.dataplane().fib().routeCount() + " routes; counters in " + countersFile +
+            " (vbgw stat); journal in " + stateDir.resolve("journal"));
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    /** A TAP named after the VIF, with its MAC, MTU and addresses: the host sees an ordinary interface. */
+    private static Port openTap(final HostTapSpec spec)
+    {
+        final TapDevice tap = TapDevice.open(spec.interfaceName(), false);
+        try
+        {
+            tap.macAddress(spec.mac());
+            tap.mtu(spec.mtuBytes());
+            for (final String address : spec.addresses())
+            {
+                ip("addr", "replace", address, "dev", spec.interfaceName());
+            }
+            tap.up(true);
+            return tap;
+        }
+        catch (final RuntimeException ex)
+        {
+            tap.close();
+            throw ex;
+        }
+    }
+
+    private static void ip(final String... args)
+    {
+        final String[] command = new String[args.length + 1];
+        command[0] = "ip";
+        System.arraycopy(args, 0, command, 1, args.length);
+        try
+        {
+            final Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final String output = new String(p.getInputStream().readAllBytes()).trim();
+            if (p.waitFor() != 0)
+            {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+            }
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalStateException("cannot run ip (iproute2): " + ex.getMessage(), ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted running ip", ex);
+        }
+    }
+}
