@@ -62,6 +62,7 @@ public final class PacketSocket implements Port
     private final int maxFrameLength;
     private final UnsafeBuffer sendScratch;
     private final UnsafeBuffer controlScratch;
+    private final UnsafeBuffer pollScratch = new UnsafeBuffer(ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()));
     private final InterfaceControl control;
     private final PortStatistics statistics;
     private boolean closed;
@@ -278,6 +279,21 @@ public final class PacketSocket implements Port
         // Frames the kernel could not take now (EAGAIN, ENOBUFS) stay marked and go with the next flush.
         LIBC.send(fd, 0, 0, Native.MSG_DONTWAIT);
         return txRing.sent();
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for a receive block to be ready (poll(2) on the socket), for an idle
+     * strategy that sleeps in the kernel instead of spinning. Receive thread only.
+     *
+     * @return true when {@link #receive} has frames to deliver (or may have: also on a signal).
+     */
+    public boolean await(final int timeoutMs)
+    {
+        // struct pollfd: int fd, short events (POLLIN), short revents.
+        pollScratch.putInt(0, fd);
+        pollScratch.putShort(4, (short)1);
+        pollScratch.putShort(6, (short)0);
+        return LIBC.poll(pollScratch.addressOffset(), 1, timeoutMs) != 0;
     }
 
     /**
