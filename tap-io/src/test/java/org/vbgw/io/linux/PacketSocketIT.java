@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.vbgw.io.LinkState;
 import org.vbgw.io.Port;
 import org.vbgw.io.PortException;
+import org.vbgw.io.testing.Capabilities;
 import org.vbgw.io.testing.Netns;
 import org.vbgw.io.testing.TestFrames;
 
@@ -203,12 +204,37 @@ class PacketSocketIT
     }
 
     @Test
-    void missingInterfaceIsNamedWithErrnoText()
+    void missingInterfaceIsNamedWithErrnoTextAndNothingLeftOpen()
     {
-        final PortException ex = assertThrows(PortException.class, () -> PacketSocket.open("vbgwnone0x"));
-        assertTrue(ex.getMessage().contains("vbgwnone0x"), ex.getMessage());
-        assertTrue(ex.getMessage().contains("No such device"), ex.getMessage());
-        assertEquals(19, ex.errno());
+        final int descriptorsBefore = openDescriptors();
+        for (int i = 0; i < 20; i++)
+        {
+            final PortException ex = assertThrows(PortException.class, () -> PacketSocket.open("vbgwnone0x"));
+            assertTrue(ex.getMessage().contains("vbgwnone0x"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("No such device"), ex.getMessage());
+            assertEquals(19, ex.errno());
+        }
+        final PortException tooSmall = assertThrows(PortException.class,
+            () -> open(nsA, ifA, new PacketSocketOptions().rxRing(4096, 4)));
+        assertTrue(tooSmall.getMessage().startsWith(ifA + ": rx ring block size 4096"), tooSmall.getMessage());
+        assertEquals(descriptorsBefore, openDescriptors(), "failed opens close their sockets");
+    }
+
+    private static int openDescriptors()
+    {
+        final String[] fds = new java.io.File("/proc/self/fd").list();
+        return fds == null ? -1 : fds.length;
+    }
+
+    @Test
+    void withoutCapNetRawTheErrorSaysWhatIsMissing() throws InterruptedException
+    {
+        final Throwable thrown = Capabilities.runWithout(() -> open(nsA, ifA, new PacketSocketOptions()),
+            Capabilities.CAP_NET_RAW);
+        assertTrue(thrown instanceof PortException, String.valueOf(thrown));
+        assertTrue(thrown.getMessage().startsWith(ifA + ": socket(AF_PACKET, SOCK_RAW) failed: Operation not permitted"),
+            thrown.getMessage());
+        assertTrue(thrown.getMessage().contains("CAP_NET_RAW"), thrown.getMessage());
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vbgw.io.LinkState;
 import org.vbgw.io.PortException;
+import org.vbgw.io.testing.Capabilities;
 import org.vbgw.io.testing.Netns;
 
 /**
@@ -105,6 +106,16 @@ class TapDeviceIT
             plain.close();
             assertEquals(LinkState.UNKNOWN, plain.linkState());
         }
+    }
+
+    @Test
+    void withoutCapNetAdminTheErrorSaysWhatIsMissing() throws InterruptedException
+    {
+        final String name = Netns.interfaceName("tapn");
+        final Throwable thrown = Capabilities.runWithout(() -> open(name, false), Capabilities.CAP_NET_ADMIN);
+        assertTrue(thrown instanceof PortException, String.valueOf(thrown));
+        assertTrue(thrown.getMessage().startsWith(name + ": ioctl(TUNSETIFF, IFF_TAP) failed: Operation not permitted"),
+            thrown.getMessage());
     }
 
     private static TapDevice open(final String name, final boolean multiQueue)
