@@ -263,10 +263,7 @@ class PacketSocketIT
 
     static PacketSocket open(final Netns ns, final String name, final PacketSocketOptions options)
     {
-        try (Netns.Scope ignored = ns.enter())
-        {
-            return PacketSocket.open(name, options);
-        }
+        return ns.call(() -> PacketSocket.open(name, options));
     }
 
     private static void roundTrip(final Port from, final Port to, final List<byte[]> frames, final long source)

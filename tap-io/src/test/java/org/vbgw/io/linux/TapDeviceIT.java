@@ -98,14 +98,12 @@ class TapDeviceIT
         final PortException ex = assertThrows(PortException.class, () -> TapDevice.open("name-longer-than-15", false));
         assertTrue(ex.getMessage().startsWith("name-longer-than-15:"), ex.getMessage());
         final String name = Netns.interfaceName("tapx");
-        try (TapDevice plain = open(name, false))
-        {
-            final PortException busy = assertThrows(PortException.class, () -> open(name, true));
-            assertTrue(busy.getMessage().contains(name) && busy.getMessage().contains("TUNSETIFF"), busy.getMessage());
-            plain.close();
-            plain.close();
-            assertEquals(LinkState.UNKNOWN, plain.linkState());
-        }
+        final TapDevice plain = open(name, false);
+        final PortException busy = assertThrows(PortException.class, () -> open(name, true));
+        assertTrue(busy.getMessage().contains(name) && busy.getMessage().contains("TUNSETIFF"), busy.getMessage());
+        plain.close();
+        plain.close();
+        assertEquals(LinkState.UNKNOWN, plain.linkState());
     }
 
     @Test
@@ -120,10 +118,7 @@ class TapDeviceIT
 
     private static TapDevice open(final String name, final boolean multiQueue)
     {
-        try (Netns.Scope ignored = ns.enter())
-        {
-            return TapDevice.open(name, multiQueue);
-        }
+        return ns.call(() -> TapDevice.open(name, multiQueue));
     }
 
     /** Answers an ARP request for JAVA_IP or an ICMP echo request to it, in place, and sends it back. */
