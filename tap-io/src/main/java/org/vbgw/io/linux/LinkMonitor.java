@@ -62,7 +62,7 @@ public final class LinkMonitor implements AutoCloseable
     private long queryIntervalNs = 1_000_000L;
     private long lastQueryNs;
     private int sequence;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** What the monitor last saw of one interface. */
     private static final class Link
@@ -129,6 +129,10 @@ public final class LinkMonitor implements AutoCloseable
      */
     public int poll(final Listener listener)
     {
+        if (closed)
+        {
+            return 0;
+        }
         int changes = 0;
         if (watched.length > 0)
         {
@@ -164,6 +168,10 @@ public final class LinkMonitor implements AutoCloseable
     public synchronized LinkState state(final String interfaceName)
     {
         InterfaceControl.checkName(interfaceName);
+        if (closed)
+        {
+            return LinkState.UNKNOWN;
+        }
         sendQuery(interfaceName.getBytes(StandardCharsets.US_ASCII));
         final long n = LIBC.recv(queryFd, buffer.addressOffset(), BUFFER_LENGTH, 0);
         if (n < NLMSG_HEADER)

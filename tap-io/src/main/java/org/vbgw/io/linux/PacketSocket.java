@@ -63,7 +63,8 @@ public final class PacketSocket implements Port
         new UnsafeBuffer(ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()));
     private final InterfaceControl control;
     private final PortStatistics statistics;
-    private boolean closed;
+    /** Written once by close(); read per batch so a late call after close never touches unmapped memory. */
+    private volatile boolean closed;
 
     private PacketSocket(
         final String name, final int fd, final InterfaceControl control, final int ifIndex, final int mtu,
@@ -221,13 +222,13 @@ public final class PacketSocket implements Port
     @Override
     public int receive(final FrameHandler handler, final int limit)
     {
-        return rxRing.receive(handler, limit);
+        return closed ? 0 : rxRing.receive(handler, limit);
     }
 
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < 14 || length > maxFrameLength)
+        if (length < 14 || length > maxFrameLength || closed)
         {
             statistics.addTxDrops(1);
             return false;
@@ -270,7 +271,7 @@ public final class PacketSocket implements Port
     @Override
     public int flush()
     {
-        if (txRing == null || txRing.pending() == 0)
+        if (txRing == null || txRing.pending() == 0 || closed)
         {
             return 0;
         }

@@ -259,6 +259,10 @@ class PacketSocketIT
         a.close();
         a.close();
         assertEquals(LinkState.UNKNOWN, a.linkState());
+        assertEquals(0, a.receive((buffer, offset, length) -> { }, 10), "no access to the unmapped ring");
+        final byte[] frame = TestFrames.frame(MAC_B, MAC_A, 0, 0, 0, 1, 60);
+        assertTrue(!a.send(new UnsafeBuffer(frame), 0, frame.length), "closed ports refuse frames");
+        assertEquals(1, a.statistics().txDrops());
     }
 
     static PacketSocket open(final Netns ns, final String name, final PacketSocketOptions options)
