@@ -28,6 +28,10 @@ import org.vbgw.io.linux.PacketSocketOptions.TxMode;
  *   <li><b>tx ring</b>: {@link PacketSocket#send} into the TX ring, {@code flush()} every 64 frames;
  *   <b>tx send</b>: one {@code send()} per frame. Nobody listens on the far end (the far kernel drops the
  *   frames as not addressed to it), so the figure is the sending side's cost.</li>
+ *   <li><b>fwd ring</b>: one thread receives from the rx ring of one veth, decrements a header byte in
+ *   place and sends into the TX ring of a second veth, flushing per batch; <b>fwd sys</b>: the same with
+ *   {@code recv()} and {@code send()} per frame. Counted: frames the thread handed on; drops: frames the
+ *   kernel dropped inbound (ring or socket queue full) plus frames the outbound port refused.</li>
  * </ul>
  * Run as root: {@code java -cp perf/target/benchmarks.jar $(vbgw jvm flags) org.vbgw.perf.io.PacketSocketBenchmark
  * [seconds per trial, default 3] [repeats, default 3]}. Prints each trial and the medians.
@@ -64,6 +68,8 @@ public final class PacketSocketBenchmark
                     record(results, "rx recv  " + size, receive(lab, size, false, trialMs));
                     record(results, "tx ring  " + size, transmit(lab, size, TxMode.RING, trialMs));
                     record(results, "tx send  " + size, transmit(lab, size, TxMode.SEND, trialMs));
+                    record(results, "fwd ring " + size, forward(lab, size, true, trialMs));
+                    record(results, "fwd sys  " + size, forward(lab, size, false, trialMs));
                 }
             }
         }
@@ -193,6 +199,116 @@ public final class PacketSocketBenchmark
         final long drops = 0; // a full transmit ring makes the sender wait, it does not drop
         socket.close();
         return new Trial(trial.framesPerSecond(), trial.cpuNsPerFrame(), trial.offeredPerSecond(), drops);
+    }
+
+    /**
+     * One thread receives on the device under test's inbound veth and sends each frame out of its outbound
+     * veth: rx ring + tx ring (flushed per receive batch), against recv() + send() per frame.
+     */
+    private static Trial forward(final VethLab lab, final int size, final boolean ring, final long trialMs)
+        throws Exception
+    {
+        final AtomicBoolean running = new AtomicBoolean(true);
+        final AtomicLong sent = new AtomicLong();
+        final AtomicLong forwarded = new AtomicLong();
+        final PacketSocket generator;
+        try (AutoCloseable ignored = lab.enterGenerator())
+        {
+            generator = PacketSocket.open(lab.generatorIf,
+                new PacketSocketOptions().tx(TxMode.RING, 1024).socketBufferBytes(16 << 20).rxRing(1 << 16, 2));
+        }
+        final PacketSocket in;
+        final RecvSocket plainIn;
+        final PacketSocket out;
+        try (AutoCloseable ignored = lab.enterDut())
+        {
+            in = ring ? PacketSocket.open(lab.dutIf, new PacketSocketOptions().rxRing(1 << 20, 16)
+                .tx(TxMode.SEND, 1)) : null;
+            plainIn = ring ? null : new RecvSocket(lab.dutIf);
+            out = PacketSocket.open(lab.dutOutIf, new PacketSocketOptions().rxRing(1 << 16, 2)
+                .tx(ring ? TxMode.RING : TxMode.SEND, 1024).socketBufferBytes(16 << 20));
+        }
+        final Thread send = new Thread(() -> generate(generator, size, running, sent), "generator");
+        final Thread fwd = new Thread(() ->
+        {
+            final long[] handedOn = new long[1];
+            final FrameHandler handler = (buffer, offset, length) ->
+            {
+                buffer.putByte(offset + 22, (byte)(buffer.getByte(offset + 22) - 1)); // a TTL-like rewrite
+                if (out.send(buffer, offset, length))
+                {
+                    handedOn[0]++;
+                }
+            };
+            while (running.get())
+            {
+                int n = 0;
+                if (in != null)
+                {
+                    n = in.receive(handler, 256);
+                    out.flush();
+                    if (n == 0)
+                    {
+                        in.await(1);
+                    }
+                }
+                else
+                {
+                    int length;
+                    while (n < 256 && (length = plainIn.receive()) > 0)
+                    {
+                        handler.onFrame(plainIn.frame(), 0, length);
+                        n++;
+                    }
+                    if (n == 0)
+                    {
+                        plainIn.await(1);
+                    }
+                }
+                if (n > 0)
+                {
+                    forwarded.lazySet(handedOn[0]);
+                }
+            }
+        }, "forwarder");
+        fwd.start();
+        send.start();
+        Thread.sleep(WARMUP_MS);
+        final long dropsBefore = forwardDrops(in, plainIn, out);
+        final Trial trial = measure(fwd, forwarded, sent, trialMs);
+        final long drops = forwardDrops(in, plainIn, out) - dropsBefore;
+        running.set(false);
+        send.join();
+        fwd.join();
+        generator.close();
+        out.close();
+        if (in != null)
+        {
+            in.close();
+        }
+        if (plainIn != null)
+        {
+            plainIn.close();
+        }
+        return new Trial(trial.framesPerSecond(), trial.cpuNsPerFrame(), trial.offeredPerSecond(), drops);
+    }
+
+    private static long plainDrops;
+
+    /** Inbound kernel drops (ring or socket queue full) plus frames the outbound port refused, cumulative. */
+    private static long forwardDrops(final PacketSocket in, final RecvSocket plainIn, final PacketSocket out)
+    {
+        final long inbound;
+        if (in != null)
+        {
+            inbound = in.statistics().rxKernelDrops();
+        }
+        else
+        {
+            plainDrops += plainIn.kernelDrops();
+            inbound = plainDrops;
+        }
+        return inbound + out.statistics().txDrops();
     }
 
     /** Sends IPv4/UDP frames of {@code size} bytes (FCS excluded) as fast as the socket takes them. */

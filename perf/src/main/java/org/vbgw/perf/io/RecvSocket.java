@@ -65,6 +65,12 @@ final class RecvSocket implements AutoCloseable
         return (int)n;
     }
 
+    /** The buffer {@link #receive()} fills, the frame at index 0. */
+    UnsafeBuffer frame()
+    {
+        return frame;
+    }
+
     /** Waits up to {@code timeoutMs} for a frame. */
     void await(final int timeoutMs)
     {

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.vbgw.io.linux.Native;
 
 /**
- * Two network namespaces joined by a veth pair (offloads and IPv6 off), created with unique names for one
+ * Two network namespaces joined by two veth pairs (generator to device under test, and device under test
+ * back to a sink in the generator's namespace; offloads and IPv6 off), created with unique names for one
  * benchmark run and deleted at its end or by a shutdown hook. {@link #enterGenerator()} and
  * {@link #enterDut()} move the calling thread into a namespace (setns) so sockets opened there live in it.
  */
@@ -20,6 +21,9 @@ final class VethLab implements AutoCloseable
     final String dutNs;
     final String generatorIf;
     final String dutIf;
+    /** Second pair: the device under test forwards out of {@link #dutOutIf} to {@link #sinkIf}. */
+    final String dutOutIf;
+    final String sinkIf;
     private final Thread cleanup;
 
     VethLab(final int mtu)
@@ -29,6 +33,8 @@ final class VethLab implements AutoCloseable
         dutNs = "vbgw-bdut-" + id;
         generatorIf = "bg" + id;
         dutIf = "bd" + id;
+        dutOutIf = "bo" + id;
+        sinkIf = "bs" + id;
         cleanup = new Thread(this::delete, "veth-lab-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         run("ip", "netns", "add", generatorNs);
@@ -37,6 +43,10 @@ final class VethLab implements AutoCloseable
             "peer", "name", dutIf, "netns", dutNs, "mtu", Integer.toString(mtu));
         prepare(generatorNs, generatorIf);
         prepare(dutNs, dutIf);
+        run("ip", "link", "add", dutOutIf, "netns", dutNs, "mtu", Integer.toString(mtu), "type", "veth",
+            "peer", "name", sinkIf, "netns", generatorNs, "mtu", Integer.toString(mtu));
+        prepare(dutNs, dutOutIf);
+        prepare(generatorNs, sinkIf);
     }
 
     private static void prepare(final String ns, final String name)
