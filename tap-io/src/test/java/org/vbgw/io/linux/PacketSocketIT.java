@@ -34,6 +34,8 @@ class PacketSocketIT
     private static Netns nsB;
     private static String ifA;
     private static String ifB;
+    private static String ifA2;
+    private static String ifB2;
 
     @BeforeAll
     static void createNamespaces()
@@ -43,6 +45,9 @@ class PacketSocketIT
         ifA = Netns.interfaceName("psa");
         ifB = Netns.interfaceName("psb");
         nsA.veth(ifA, nsB, ifB, 9000);
+        ifA2 = Netns.interfaceName("psa2");
+        ifB2 = Netns.interfaceName("psb2");
+        nsA.veth(ifA2, nsB, ifB2, 9000);
     }
 
     @AfterAll
@@ -89,6 +94,62 @@ class PacketSocketIT
             assertEquals(frames.size(), a.statistics().txFrames());
             assertEquals(frames.size(), b.statistics().rxFrames());
             assertEquals(0, b.statistics().rxDropsTotal());
+        }
+    }
+
+    @Test
+    void receivedFramesAreRewrittenInPlaceAndForwardedOutOfAnotherPort()
+    {
+        // A --ifA/ifB--> [B: receive, rewrite MACs in the ring, send] --ifB2/ifA2--> A
+        try (PacketSocket source = open(nsA, ifA, new PacketSocketOptions());
+            PacketSocket in = open(nsB, ifB, new PacketSocketOptions());
+            PacketSocket out = open(nsB, ifB2, new PacketSocketOptions().tx(PacketSocketOptions.TxMode.RING, 64));
+            PacketSocket sink = open(nsA, ifA2, new PacketSocketOptions()))
+        {
+            final long nextHop = 0x02_00_00_00_0C_0CL;
+            final List<byte[]> expected = new ArrayList<>();
+            int sequence = 0;
+            for (final int size : new int[] {60, 1514, 9000})
+            {
+                for (final int tpid : new int[] {0, 0x8100, 0x88A8})
+                {
+                    final byte[] f = TestFrames.frame(MAC_B, MAC_A, tpid, 0x0123, 0x0456, sequence++, size);
+                    assertTrue(source.send(new UnsafeBuffer(f), 0, f.length));
+                    final byte[] rewritten = f.clone();
+                    TestFrames.putMac(rewritten, 0, nextHop);
+                    TestFrames.putMac(rewritten, 6, out.macAddress());
+                    expected.add(rewritten);
+                }
+            }
+            source.flush();
+            final long outMac = out.macAddress();
+            final int[] forwarded = new int[1];
+            final org.vbgw.io.FrameHandler forward = (buffer, offset, length) ->
+            {
+                buffer.putShort(offset, (short)(nextHop >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
+                buffer.putInt(offset + 2, (int)nextHop, java.nio.ByteOrder.BIG_ENDIAN);
+                buffer.putShort(offset + 6, (short)(outMac >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
+                buffer.putInt(offset + 8, (int)outMac, java.nio.ByteOrder.BIG_ENDIAN);
+                assertTrue(out.send(buffer, offset, length));
+                forwarded[0]++;
+            };
+            final long deadline = System.nanoTime() + 3_000_000_000L;
+            while (forwarded[0] < expected.size() && System.nanoTime() < deadline)
+            {
+                in.receive(forward, 16);
+                out.flush();
+            }
+            assertEquals(expected.size(), forwarded[0]);
+            final List<byte[]> received = new ArrayList<>();
+            while (received.size() < expected.size() && System.nanoTime() < deadline + 2_000_000_000L)
+            {
+                sink.receive((buffer, offset, length) -> received.add(TestFrames.copy(buffer, offset, length)), 16);
+            }
+            assertEquals(expected.size(), received.size());
+            for (int i = 0; i < expected.size(); i++)
+            {
+                assertArrayEquals(expected.get(i), received.get(i), "forwarded frame " + i);
+            }
         }
     }
 
