@@ -312,7 +312,8 @@ public final class PacketSocketBenchmark
     }
 
     /** Sends IPv4/UDP frames of {@code size} bytes (FCS excluded) as fast as the socket takes them. */
-    private static void generate(final PacketSocket socket, final int size, final AtomicBoolean running, final AtomicLong sent)
+    private static void generate(
+        final PacketSocket socket, final int size, final AtomicBoolean running, final AtomicLong sent)
     {
         final UnsafeBuffer frame = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(size));
         frame.putLong(0, 0x0B0B_0000_0002L);
@@ -340,7 +341,8 @@ public final class PacketSocketBenchmark
     }
 
     /** Measures {@code counter} and the thread's CPU time over the trial. */
-    private static Trial measure(final Thread thread, final AtomicLong counter, final AtomicLong offered, final long trialMs)
+    private static Trial measure(
+        final Thread thread, final AtomicLong counter, final AtomicLong offered, final long trialMs)
         throws InterruptedException
     {
         final long startNs = System.nanoTime();

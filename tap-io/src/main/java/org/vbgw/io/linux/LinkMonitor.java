@@ -55,7 +55,8 @@ public final class LinkMonitor implements AutoCloseable
 
     private final int eventFd;
     private final int queryFd;
-    private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_LENGTH).order(ByteOrder.nativeOrder()));
+    private final UnsafeBuffer buffer =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_LENGTH).order(ByteOrder.nativeOrder()));
     private final UnsafeBuffer request = new UnsafeBuffer(ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder()));
     private final Int2ObjectHashMap<Link> links = new Int2ObjectHashMap<>();
     private byte[][] watched = new byte[0][];
