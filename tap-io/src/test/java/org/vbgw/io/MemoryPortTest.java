@@ -97,6 +97,43 @@ class MemoryPortTest
     }
 
     @Test
+    void oneThreadSendsWhileAnotherReceivesEveryFrameInOrderOrCounted() throws InterruptedException
+    {
+        final MemoryPort[] pair = MemoryPort.pair("tx", "rx", 1 << 14, 1500);
+        final int frames = 200_000;
+        final Thread sender = new Thread(() ->
+        {
+            final UnsafeBuffer frame = new UnsafeBuffer(java.nio.ByteBuffer.allocateDirect(128));
+            for (int i = 0; i < frames; i++)
+            {
+                frame.putInt(0, i);
+                frame.putInt(60 + (i % 64), ~i);
+                pair[0].send(frame, 0, 64 + (i % 64));
+            }
+        });
+        final long[] received = new long[1];
+        final int[] last = {-1};
+        final boolean[] ordered = {true};
+        sender.start();
+        while (sender.isAlive() || pair[1].queuedBytes() > 0)
+        {
+            pair[1].receive((buffer, offset, length) ->
+            {
+                final int sequence = buffer.getInt(offset);
+                ordered[0] &= sequence > last[0] && length == 64 + (sequence % 64) &&
+                    buffer.getInt(offset + 60 + (sequence % 64)) == ~sequence;
+                last[0] = sequence;
+                received[0]++;
+            }, 100);
+        }
+        sender.join();
+        pair[1].receive((buffer, offset, length) -> received[0]++, Integer.MAX_VALUE);
+        assertTrue(ordered[0], "frames arrive intact and in send order");
+        assertEquals(frames, received[0] + pair[0].statistics().txDrops(), "every frame received or counted");
+        assertEquals(received[0], pair[1].statistics().rxFrames());
+    }
+
+    @Test
     void macAddressesFormatAndParse()
     {
         assertEquals(0x0200_0000_0001L, MemoryPort.pair("a", "b", 1024, 1500)[0].macAddress());

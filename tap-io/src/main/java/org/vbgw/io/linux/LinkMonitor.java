@@ -55,14 +55,15 @@ public final class LinkMonitor implements AutoCloseable
 
     private final int eventFd;
     private final int queryFd;
-    private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_LENGTH).order(ByteOrder.nativeOrder()));
+    private final UnsafeBuffer buffer =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(BUFFER_LENGTH).order(ByteOrder.nativeOrder()));
     private final UnsafeBuffer request = new UnsafeBuffer(ByteBuffer.allocateDirect(64).order(ByteOrder.nativeOrder()));
     private final Int2ObjectHashMap<Link> links = new Int2ObjectHashMap<>();
     private byte[][] watched = new byte[0][];
     private long queryIntervalNs = 1_000_000L;
     private long lastQueryNs;
     private int sequence;
-    private boolean closed;
+    private volatile boolean closed;
 
     /** What the monitor last saw of one interface. */
     private static final class Link
@@ -129,6 +130,10 @@ public final class LinkMonitor implements AutoCloseable
      */
     public int poll(final Listener listener)
     {
+        if (closed)
+        {
+            return 0;
+        }
         int changes = 0;
         if (watched.length > 0)
         {
@@ -164,6 +169,10 @@ public final class LinkMonitor implements AutoCloseable
     public synchronized LinkState state(final String interfaceName)
     {
         InterfaceControl.checkName(interfaceName);
+        if (closed)
+        {
+            return LinkState.UNKNOWN;
+        }
         sendQuery(interfaceName.getBytes(StandardCharsets.US_ASCII));
         final long n = LIBC.recv(queryFd, buffer.addressOffset(), BUFFER_LENGTH, 0);
         if (n < NLMSG_HEADER)

@@ -1,6 +1,18 @@
 package org.vbgw.io.linux;
 
 import static org.vbgw.io.linux.Native.LIBC;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_FANOUT;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_FANOUT_HASH;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_IGNORE_OUTGOING;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_LOSS;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_QDISC_BYPASS;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_RESERVE;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_RX_RING;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_STATISTICS;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_TX_RING;
+import static org.vbgw.io.linux.PacketSocketSetup.PACKET_VERSION;
+import static org.vbgw.io.linux.PacketSocketSetup.SOL_PACKET;
+import static org.vbgw.io.linux.PacketSocketSetup.TPACKET_V3;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,21 +43,6 @@ import org.vbgw.io.PortStatistics;
  */
 public final class PacketSocket implements Port
 {
-    private static final int ETH_P_ALL = 0x0003;
-    private static final int SOL_PACKET = 263;
-    private static final int PACKET_ADD_MEMBERSHIP = 1;
-    private static final int PACKET_MR_PROMISC = 1;
-    private static final int PACKET_RX_RING = 5;
-    private static final int PACKET_STATISTICS = 6;
-    private static final int PACKET_VERSION = 10;
-    private static final int PACKET_RESERVE = 12;
-    private static final int PACKET_TX_RING = 13;
-    private static final int PACKET_LOSS = 14;
-    private static final int PACKET_FANOUT = 18;
-    private static final int PACKET_QDISC_BYPASS = 20;
-    private static final int PACKET_IGNORE_OUTGOING = 23;
-    private static final int TPACKET_V3 = 2;
-    private static final int PACKET_FANOUT_HASH = 0;
     private static final int PAGE_SIZE = 4096;
     /** Ethernet header plus two VLAN tags: the largest frame is MTU + this. */
     private static final int MAX_HEADER_LENGTH = 22;
@@ -62,9 +59,12 @@ public final class PacketSocket implements Port
     private final int maxFrameLength;
     private final UnsafeBuffer sendScratch;
     private final UnsafeBuffer controlScratch;
+    private final UnsafeBuffer pollScratch =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder()));
     private final InterfaceControl control;
     private final PortStatistics statistics;
-    private boolean closed;
+    /** Written once by close(); read per batch so a late call after close never touches unmapped memory. */
+    private volatile boolean closed;
 
     private PacketSocket(
         final String name, final int fd, final InterfaceControl control, final int ifIndex, final int mtu,
@@ -121,16 +121,20 @@ public final class PacketSocket implements Port
                 Offloads.requireOff(control);
             }
 
-            setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_VERSION, TPACKET_V3, "PACKET_VERSION");
-            setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_RESERVE, RxRing.HEADROOM, "PACKET_RESERVE");
-            setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1, "PACKET_IGNORE_OUTGOING");
+            PacketSocketSetup.setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_VERSION, TPACKET_V3,
+                "PACKET_VERSION");
+            PacketSocketSetup.setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_RESERVE, RxRing.HEADROOM,
+                "PACKET_RESERVE");
+            PacketSocketSetup.setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_IGNORE_OUTGOING, 1,
+                "PACKET_IGNORE_OUTGOING");
             if (options.qdiscBypass)
             {
-                setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_QDISC_BYPASS, 1, "PACKET_QDISC_BYPASS");
+                PacketSocketSetup.setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_QDISC_BYPASS, 1,
+                    "PACKET_QDISC_BYPASS");
             }
             if (options.socketBufferBytes > 0)
             {
-                setInt(fd, scratch, interfaceName, Native.SOL_SOCKET, Native.SO_SNDBUFFORCE,
+                PacketSocketSetup.setInt(fd, scratch, interfaceName, Native.SOL_SOCKET, Native.SO_SNDBUFFORCE,
                     options.socketBufferBytes, "SO_SNDBUFFORCE");
             }
 
@@ -138,7 +142,7 @@ public final class PacketSocket implements Port
             {
                 // A frame the kernel finds malformed is skipped, not left to stall the ring. Must precede
                 // the rings (EBUSY after).
-                setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_LOSS, 1, "PACKET_LOSS");
+                PacketSocketSetup.setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_LOSS, 1, "PACKET_LOSS");
             }
             final int maxFrame = mtu + MAX_HEADER_LENGTH;
             if (options.rxBlockSize < maxFrame + 256)
@@ -148,8 +152,9 @@ public final class PacketSocket implements Port
             }
             final int rxFrameSize = Math.min(options.rxFrameSize, options.rxBlockSize);
             final int rxLength = options.rxBlockSize * options.rxBlockCount;
-            setRing(fd, scratch, interfaceName, PACKET_RX_RING, options.rxBlockSize, options.rxBlockCount,
-                rxFrameSize, (options.rxBlockSize / rxFrameSize) * options.rxBlockCount, options.blockTimeoutMs);
+            PacketSocketSetup.setRing(fd, scratch, interfaceName, PACKET_RX_RING, options.rxBlockSize,
+                options.rxBlockCount, rxFrameSize, (options.rxBlockSize / rxFrameSize) * options.rxBlockCount,
+                options.blockTimeoutMs);
 
             int txLength = 0;
             int txFrameSize = 0;
@@ -162,7 +167,8 @@ public final class PacketSocket implements Port
                 final int txBlocks = (options.txFrameCount + framesPerBlock - 1) / framesPerBlock;
                 txFrames = txBlocks * framesPerBlock;
                 txLength = txBlocks * txBlockSize;
-                setRing(fd, scratch, interfaceName, PACKET_TX_RING, txBlockSize, txBlocks, txFrameSize, txFrames, 0);
+                PacketSocketSetup.setRing(fd, scratch, interfaceName, PACKET_TX_RING, txBlockSize, txBlocks,
+                    txFrameSize, txFrames, 0);
             }
 
             ringLength = (long)rxLength + txLength;
@@ -177,20 +183,14 @@ public final class PacketSocket implements Port
             final RxRing rx = new RxRing(ring, options.rxBlockSize, options.rxBlockCount, statistics);
             final TxRing tx = txLength > 0 ? new TxRing(ring, rxLength, txFrameSize, txFrames) : null;
 
-            bind(fd, scratch, interfaceName, ifIndex);
+            PacketSocketSetup.bind(fd, scratch, interfaceName, ifIndex);
             if (options.promiscuous)
             {
-                scratch.setMemory(0, 16, (byte)0);
-                scratch.putInt(0, ifIndex);
-                scratch.putShort(4, (short)PACKET_MR_PROMISC);
-                if (LIBC.setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, scratch.addressOffset(), 16) < 0)
-                {
-                    throw Native.failure(interfaceName, "setsockopt(PACKET_ADD_MEMBERSHIP, PACKET_MR_PROMISC)");
-                }
+                PacketSocketSetup.promiscuous(fd, scratch, interfaceName, ifIndex);
             }
             if (options.fanoutGroup >= 0)
             {
-                setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_FANOUT,
+                PacketSocketSetup.setInt(fd, scratch, interfaceName, SOL_PACKET, PACKET_FANOUT,
                     options.fanoutGroup | (PACKET_FANOUT_HASH << 16), "PACKET_FANOUT");
             }
             return new PacketSocket(interfaceName, fd, control, ifIndex, mtu, mac, ringAddress, ringLength, rx, tx,
@@ -222,13 +222,13 @@ public final class PacketSocket implements Port
     @Override
     public int receive(final FrameHandler handler, final int limit)
     {
-        return rxRing.receive(handler, limit);
+        return closed ? 0 : rxRing.receive(handler, limit);
     }
 
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < 14 || length > maxFrameLength)
+        if (length < 14 || length > maxFrameLength || closed)
         {
             statistics.addTxDrops(1);
             return false;
@@ -271,13 +271,28 @@ public final class PacketSocket implements Port
     @Override
     public int flush()
     {
-        if (txRing == null || txRing.pending() == 0)
+        if (txRing == null || txRing.pending() == 0 || closed)
         {
             return 0;
         }
         // Frames the kernel could not take now (EAGAIN, ENOBUFS) stay marked and go with the next flush.
         LIBC.send(fd, 0, 0, Native.MSG_DONTWAIT);
         return txRing.sent();
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for a receive block to be ready (poll(2) on the socket), for an idle
+     * strategy that sleeps in the kernel instead of spinning. Receive thread only.
+     *
+     * @return true when {@link #receive} has frames to deliver (or may have: also on a signal).
+     */
+    public boolean await(final int timeoutMs)
+    {
+        // struct pollfd: int fd, short events (POLLIN), short revents.
+        pollScratch.putInt(0, fd);
+        pollScratch.putShort(4, (short)1);
+        pollScratch.putShort(6, (short)0);
+        return LIBC.poll(pollScratch.addressOffset(), 1, timeoutMs) != 0;
     }
 
     /**
@@ -352,48 +367,5 @@ public final class PacketSocket implements Port
     public String toString()
     {
         return "PacketSocket[" + name + "]";
-    }
-
-    private static void setInt(
-        final int fd, final UnsafeBuffer scratch, final String name, final int level, final int option,
-        final int value, final String what)
-    {
-        scratch.putInt(0, value);
-        if (LIBC.setsockopt(fd, level, option, scratch.addressOffset(), 4) < 0)
-        {
-            throw Native.failure(name, "setsockopt(" + what + ", " + value + ")");
-        }
-    }
-
-    private static void setRing(
-        final int fd, final UnsafeBuffer scratch, final String name, final int option, final int blockSize,
-        final int blockCount, final int frameSize, final int frameCount, final int timeoutMs)
-    {
-        // struct tpacket_req3: block_size, block_nr, frame_size, frame_nr, retire_blk_tov, sizeof_priv,
-        // feature_req_word.
-        scratch.setMemory(0, 28, (byte)0);
-        scratch.putInt(0, blockSize);
-        scratch.putInt(4, blockCount);
-        scratch.putInt(8, frameSize);
-        scratch.putInt(12, frameCount);
-        scratch.putInt(16, timeoutMs);
-        if (LIBC.setsockopt(fd, SOL_PACKET, option, scratch.addressOffset(), 28) < 0)
-        {
-            throw Native.failure(name, "setsockopt(" + (option == PACKET_RX_RING ? "PACKET_RX_RING" : "PACKET_TX_RING") +
-                ", " + blockCount + " blocks of " + blockSize + " bytes)");
-        }
-    }
-
-    private static void bind(final int fd, final UnsafeBuffer scratch, final String name, final int ifIndex)
-    {
-        // struct sockaddr_ll: family, protocol (network order), ifindex, hatype, pkttype, halen, addr[8].
-        scratch.setMemory(0, 20, (byte)0);
-        scratch.putShort(0, (short)Native.AF_PACKET);
-        scratch.putShort(2, (short)Native.htons(ETH_P_ALL));
-        scratch.putInt(4, ifIndex);
-        if (LIBC.bind(fd, scratch.addressOffset(), 20) < 0)
-        {
-            throw Native.failure(name, "bind(AF_PACKET, ifindex " + ifIndex + ")");
-        }
     }
 }

@@ -41,6 +41,10 @@ public final class PacketSocketOptions
             throw new IllegalArgumentException("rx ring: block size must be a power of two >= 4096 and " +
                 "block count >= 1: " + blockSize + " x " + blockCount);
         }
+        if ((long)blockSize * blockCount > 1L << 30)
+        {
+            throw new IllegalArgumentException("rx ring larger than 1 GiB: " + blockSize + " x " + blockCount);
+        }
         this.rxBlockSize = blockSize;
         this.rxBlockCount = blockCount;
         return this;
@@ -63,9 +67,9 @@ public final class PacketSocketOptions
     /** Transmit mode and, for {@link TxMode#RING}, the number of frame slots. */
     public PacketSocketOptions tx(final TxMode mode, final int frameCount)
     {
-        if (frameCount < 1)
+        if (frameCount < 1 || frameCount > 65536)
         {
-            throw new IllegalArgumentException("tx frame count must be >= 1: " + frameCount);
+            throw new IllegalArgumentException("tx frame count must be 1-65536: " + frameCount);
         }
         this.txMode = mode;
         this.txFrameCount = frameCount;
@@ -111,7 +115,11 @@ public final class PacketSocketOptions
         return this;
     }
 
-    /** SO_SNDBUFFORCE: kernel send buffer bytes (0 keeps the default); needs CAP_NET_ADMIN. */
+    /**
+     * SO_SNDBUFFORCE: kernel send buffer bytes (0 keeps the default, about 200 KiB); needs CAP_NET_ADMIN.
+     * Frames in flight from the transmit ring count against it: with the default, only ~100 MTU-sized
+     * frames leave per flush and the rest wait for the next one, so a busy port should raise it.
+     */
     public PacketSocketOptions socketBufferBytes(final int bytes)
     {
         this.socketBufferBytes = bytes;

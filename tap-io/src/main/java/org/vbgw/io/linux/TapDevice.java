@@ -44,7 +44,8 @@ public final class TapDevice implements Port
     private final UnsafeBuffer rxBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FRAME));
     private final UnsafeBuffer txBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FRAME));
     private final PortStatistics statistics = new PortStatistics();
-    private boolean closed;
+    /** Written once by close(); read per batch so a late call never uses a descriptor number reused since. */
+    private volatile boolean closed;
 
     private TapDevice(final String name, final int fd, final int controlFd)
     {
@@ -135,6 +136,10 @@ public final class TapDevice implements Port
     @Override
     public int receive(final FrameHandler handler, final int limit)
     {
+        if (closed)
+        {
+            return 0;
+        }
         int frames = 0;
         long bytes = 0;
         while (frames < limit)
@@ -158,7 +163,7 @@ public final class TapDevice implements Port
     @Override
     public boolean send(final DirectBuffer buffer, final int offset, final int length)
     {
-        if (length < 14 || length > MAX_FRAME)
+        if (length < 14 || length > MAX_FRAME || closed)
         {
             statistics.addTxDrops(1);
             return false;

@@ -153,7 +153,8 @@ public final class PcapReader implements AutoCloseable
         }
         else
         {
-            throw new PortException(name, String.format("not a pcap or pcapng file (magic 0x%08x)", magicLittleEndian), 0);
+            throw new PortException(name,
+                String.format("not a pcap or pcapng file (magic 0x%08x)", magicLittleEndian), 0);
         }
         checkLinkType(buffer.getInt(20, order) & 0x03FF_FFFF);
     }
@@ -196,7 +197,8 @@ public final class PcapReader implements AutoCloseable
                 order = byteOrderMagic == PCAPNG_BYTE_ORDER_MAGIC ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN;
                 if (buffer.getInt(block + 8, order) != PCAPNG_BYTE_ORDER_MAGIC)
                 {
-                    throw new PortException(name, "pcapng section header at byte " + block + " has a bad byte-order magic", 0);
+                    throw new PortException(name,
+                        "pcapng section header at byte " + block + " has a bad byte-order magic", 0);
                 }
                 linkTypes.clear();
                 nanosPerTick.clear();

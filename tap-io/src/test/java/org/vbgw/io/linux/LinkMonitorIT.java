@@ -46,23 +46,13 @@ class LinkMonitorIT
     @Test
     void adminDownAndCarrierLossArriveAsEvents()
     {
-        final LinkMonitor monitor;
-        try (Netns.Scope ignored = nsA.enter())
-        {
-            monitor = LinkMonitor.open();
-        }
-        exerciseLink(monitor);
+        exerciseLink(nsA.call(LinkMonitor::open));
     }
 
     @Test
     void watchedInterfacesAreAlsoQueried()
     {
-        final LinkMonitor monitor;
-        try (Netns.Scope ignored = nsA.enter())
-        {
-            monitor = LinkMonitor.open().watch(ifA).queryIntervalNs(0);
-        }
-        exerciseLink(monitor);
+        exerciseLink(nsA.call(() -> LinkMonitor.open().watch(ifA).queryIntervalNs(0)));
     }
 
     private static void exerciseLink(final LinkMonitor monitor)

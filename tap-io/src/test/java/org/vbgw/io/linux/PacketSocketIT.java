@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.vbgw.io.LinkState;
 import org.vbgw.io.Port;
 import org.vbgw.io.PortException;
+import org.vbgw.io.testing.Capabilities;
 import org.vbgw.io.testing.Netns;
 import org.vbgw.io.testing.TestFrames;
 
@@ -33,6 +34,8 @@ class PacketSocketIT
     private static Netns nsB;
     private static String ifA;
     private static String ifB;
+    private static String ifA2;
+    private static String ifB2;
 
     @BeforeAll
     static void createNamespaces()
@@ -42,6 +45,9 @@ class PacketSocketIT
         ifA = Netns.interfaceName("psa");
         ifB = Netns.interfaceName("psb");
         nsA.veth(ifA, nsB, ifB, 9000);
+        ifA2 = Netns.interfaceName("psa2");
+        ifB2 = Netns.interfaceName("psb2");
+        nsA.veth(ifA2, nsB, ifB2, 9000);
     }
 
     @AfterAll
@@ -88,6 +94,62 @@ class PacketSocketIT
             assertEquals(frames.size(), a.statistics().txFrames());
             assertEquals(frames.size(), b.statistics().rxFrames());
             assertEquals(0, b.statistics().rxDropsTotal());
+        }
+    }
+
+    @Test
+    void receivedFramesAreRewrittenInPlaceAndForwardedOutOfAnotherPort()
+    {
+        // A --ifA/ifB--> [B: receive, rewrite MACs in the ring, send] --ifB2/ifA2--> A
+        try (PacketSocket source = open(nsA, ifA, new PacketSocketOptions());
+            PacketSocket in = open(nsB, ifB, new PacketSocketOptions());
+            PacketSocket out = open(nsB, ifB2, new PacketSocketOptions().tx(PacketSocketOptions.TxMode.RING, 64));
+            PacketSocket sink = open(nsA, ifA2, new PacketSocketOptions()))
+        {
+            final long nextHop = 0x02_00_00_00_0C_0CL;
+            final List<byte[]> expected = new ArrayList<>();
+            int sequence = 0;
+            for (final int size : new int[] {60, 1514, 9000})
+            {
+                for (final int tpid : new int[] {0, 0x8100, 0x88A8})
+                {
+                    final byte[] f = TestFrames.frame(MAC_B, MAC_A, tpid, 0x0123, 0x0456, sequence++, size);
+                    assertTrue(source.send(new UnsafeBuffer(f), 0, f.length));
+                    final byte[] rewritten = f.clone();
+                    TestFrames.putMac(rewritten, 0, nextHop);
+                    TestFrames.putMac(rewritten, 6, out.macAddress());
+                    expected.add(rewritten);
+                }
+            }
+            source.flush();
+            final long outMac = out.macAddress();
+            final int[] forwarded = new int[1];
+            final org.vbgw.io.FrameHandler forward = (buffer, offset, length) ->
+            {
+                buffer.putShort(offset, (short)(nextHop >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
+                buffer.putInt(offset + 2, (int)nextHop, java.nio.ByteOrder.BIG_ENDIAN);
+                buffer.putShort(offset + 6, (short)(outMac >>> 32), java.nio.ByteOrder.BIG_ENDIAN);
+                buffer.putInt(offset + 8, (int)outMac, java.nio.ByteOrder.BIG_ENDIAN);
+                assertTrue(out.send(buffer, offset, length));
+                forwarded[0]++;
+            };
+            final long deadline = System.nanoTime() + 3_000_000_000L;
+            while (forwarded[0] < expected.size() && System.nanoTime() < deadline)
+            {
+                in.receive(forward, 16);
+                out.flush();
+            }
+            assertEquals(expected.size(), forwarded[0]);
+            final List<byte[]> received = new ArrayList<>();
+            while (received.size() < expected.size() && System.nanoTime() < deadline + 2_000_000_000L)
+            {
+                sink.receive((buffer, offset, length) -> received.add(TestFrames.copy(buffer, offset, length)), 16);
+            }
+            assertEquals(expected.size(), received.size());
+            for (int i = 0; i < expected.size(); i++)
+            {
+                assertArrayEquals(expected.get(i), received.get(i), "forwarded frame " + i);
+            }
         }
     }
 
@@ -203,12 +265,37 @@ class PacketSocketIT
     }
 
     @Test
-    void missingInterfaceIsNamedWithErrnoText()
+    void missingInterfaceIsNamedWithErrnoTextAndNothingLeftOpen()
     {
-        final PortException ex = assertThrows(PortException.class, () -> PacketSocket.open("vbgwnone0x"));
-        assertTrue(ex.getMessage().contains("vbgwnone0x"), ex.getMessage());
-        assertTrue(ex.getMessage().contains("No such device"), ex.getMessage());
-        assertEquals(19, ex.errno());
+        final int descriptorsBefore = openDescriptors();
+        for (int i = 0; i < 20; i++)
+        {
+            final PortException ex = assertThrows(PortException.class, () -> PacketSocket.open("vbgwnone0x"));
+            assertTrue(ex.getMessage().contains("vbgwnone0x"), ex.getMessage());
+            assertTrue(ex.getMessage().contains("No such device"), ex.getMessage());
+            assertEquals(19, ex.errno());
+        }
+        final PortException tooSmall = assertThrows(PortException.class,
+            () -> open(nsA, ifA, new PacketSocketOptions().rxRing(4096, 4)));
+        assertTrue(tooSmall.getMessage().startsWith(ifA + ": rx ring block size 4096"), tooSmall.getMessage());
+        assertEquals(descriptorsBefore, openDescriptors(), "failed opens close their sockets");
+    }
+
+    private static int openDescriptors()
+    {
+        final String[] fds = new java.io.File("/proc/self/fd").list();
+        return fds == null ? -1 : fds.length;
+    }
+
+    @Test
+    void withoutCapNetRawTheErrorSaysWhatIsMissing() throws InterruptedException
+    {
+        final Throwable thrown = Capabilities.runWithout(() -> open(nsA, ifA, new PacketSocketOptions()),
+            Capabilities.CAP_NET_RAW);
+        assertTrue(thrown instanceof PortException, String.valueOf(thrown));
+        assertTrue(thrown.getMessage().startsWith(ifA + ": socket(AF_PACKET, SOCK_RAW) failed: Operation not permitted"),
+            thrown.getMessage());
+        assertTrue(thrown.getMessage().contains("CAP_NET_RAW"), thrown.getMessage());
     }
 
     @Test
@@ -233,14 +320,15 @@ class PacketSocketIT
         a.close();
         a.close();
         assertEquals(LinkState.UNKNOWN, a.linkState());
+        assertEquals(0, a.receive((buffer, offset, length) -> { }, 10), "no access to the unmapped ring");
+        final byte[] frame = TestFrames.frame(MAC_B, MAC_A, 0, 0, 0, 1, 60);
+        assertTrue(!a.send(new UnsafeBuffer(frame), 0, frame.length), "closed ports refuse frames");
+        assertEquals(1, a.statistics().txDrops());
     }
 
     static PacketSocket open(final Netns ns, final String name, final PacketSocketOptions options)
     {
-        try (Netns.Scope ignored = ns.enter())
-        {
-            return PacketSocket.open(name, options);
-        }
+        return ns.call(() -> PacketSocket.open(name, options));
     }
 
     private static void roundTrip(final Port from, final Port to, final List<byte[]> frames, final long source)

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vbgw.io.LinkState;
 import org.vbgw.io.PortException;
+import org.vbgw.io.testing.Capabilities;
 import org.vbgw.io.testing.Netns;
 
 /**
@@ -73,6 +74,39 @@ class TapDeviceIT
             assertEquals(3, answered[1], "echo requests answered");
             assertEquals(LinkState.UP, tap.linkState());
             assertTrue(tap.statistics().txFrames() >= 4);
+
+            // TCP from the kernel through a TAP carries complete checksums (the TAP offers no offload).
+            final Process syn = ns.start("timeout", "1", "bash", "-c", "echo > /dev/tcp/10.99.0.2/5000");
+            final int[] tcp = new int[2];
+            final long synDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+            while (tcp[0] == 0 && System.nanoTime() < synDeadline)
+            {
+                if (tap.receive((buffer, offset, length) -> checkTcp(buffer, offset, tcp), 16) == 0)
+                {
+                    Thread.sleep(1);
+                }
+            }
+            syn.waitFor(3, TimeUnit.SECONDS);
+            assertTrue(tcp[0] >= 1, "a TCP SYN arrived");
+            assertEquals(0, tcp[1], "TCP segments with a wrong checksum");
+        }
+    }
+
+    private static void checkTcp(final MutableDirectBuffer frame, final int offset, final int[] counts)
+    {
+        if ((frame.getShort(offset + 12, BIG_ENDIAN) & 0xFFFF) != 0x0800 || frame.getByte(offset + 23) != 6)
+        {
+            return;
+        }
+        final int ip = offset + 14;
+        final int ihl = (frame.getByte(ip) & 0x0F) * 4;
+        final int l4Length = (frame.getShort(ip + 2, BIG_ENDIAN) & 0xFFFF) - ihl;
+        final long sum = ChecksumCompletion.sum16(frame, ip + 12, 8) + 6 + l4Length +
+            ChecksumCompletion.sum16(frame, ip + ihl, l4Length);
+        counts[0]++;
+        if (ChecksumCompletion.fold(sum) != 0)
+        {
+            counts[1]++;
         }
     }
 
@@ -97,22 +131,27 @@ class TapDeviceIT
         final PortException ex = assertThrows(PortException.class, () -> TapDevice.open("name-longer-than-15", false));
         assertTrue(ex.getMessage().startsWith("name-longer-than-15:"), ex.getMessage());
         final String name = Netns.interfaceName("tapx");
-        try (TapDevice plain = open(name, false))
-        {
-            final PortException busy = assertThrows(PortException.class, () -> open(name, true));
-            assertTrue(busy.getMessage().contains(name) && busy.getMessage().contains("TUNSETIFF"), busy.getMessage());
-            plain.close();
-            plain.close();
-            assertEquals(LinkState.UNKNOWN, plain.linkState());
-        }
+        final TapDevice plain = open(name, false);
+        final PortException busy = assertThrows(PortException.class, () -> open(name, true));
+        assertTrue(busy.getMessage().contains(name) && busy.getMessage().contains("TUNSETIFF"), busy.getMessage());
+        plain.close();
+        plain.close();
+        assertEquals(LinkState.UNKNOWN, plain.linkState());
+    }
+
+    @Test
+    void withoutCapNetAdminTheErrorSaysWhatIsMissing() throws InterruptedException
+    {
+        final String name = Netns.interfaceName("tapn");
+        final Throwable thrown = Capabilities.runWithout(() -> open(name, false), Capabilities.CAP_NET_ADMIN);
+        assertTrue(thrown instanceof PortException, String.valueOf(thrown));
+        assertTrue(thrown.getMessage().startsWith(name + ": ioctl(TUNSETIFF, IFF_TAP) failed: Operation not permitted"),
+            thrown.getMessage());
     }
 
     private static TapDevice open(final String name, final boolean multiQueue)
     {
-        try (Netns.Scope ignored = ns.enter())
-        {
-            return TapDevice.open(name, multiQueue);
-        }
+        return ns.call(() -> TapDevice.open(name, multiQueue));
     }
 
     /** Answers an ARP request for JAVA_IP or an ICMP echo request to it, in place, and sends it back. */

@@ -165,6 +165,20 @@ public final class Netns implements AutoCloseable
         return new Scope(original);
     }
 
+    /** Runs {@code action} on this thread inside the namespace and returns its result (a socket, a device). */
+    public <T> T call(final java.util.function.Supplier<T> action)
+    {
+        final Scope scope = enter();
+        try
+        {
+            return action.get();
+        }
+        finally
+        {
+            scope.close();
+        }
+    }
+
     /** Deletes the namespace and every interface in it; harmless when called again. */
     @Override
     public void close()

@@ -1,0 +1,2 @@
+/** Capture files as ports: classic pcap written, pcap and pcapng read. */
+package org.vbgw.io.pcap;
