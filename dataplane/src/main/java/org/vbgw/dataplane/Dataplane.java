@@ -15,6 +15,10 @@ import org.vbgw.dataplane.adjacency.AdjacencyTable;
 import org.vbgw.dataplane.counters.ControlCounters;
 import org.vbgw.dataplane.counters.CounterKind;
 import org.vbgw.dataplane.counters.CountersFile;
+import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.IntArrayList;
+import org.vbgw.dataplane.liveness.CarrierWatch;
+import org.vbgw.dataplane.liveness.LivenessEvent;
 import org.vbgw.dataplane.neighbour.NeighbourResolver;
 import org.vbgw.dataplane.neighbour.NeighbourTable;
 import org.vbgw.dataplane.neighbour.NeighbourTimers;
@@ -35,6 +39,7 @@ import org.vbgw.io.Port;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,30 +69,38 @@ public final class Dataplane implements AutoCloseable
 
     /** Sizes and rates; the defaults suit a gateway with a few dozen VIFs. */
     public record Config(int maxVifs, int maxNextHops, int workers, int puntRingBytes, long[] puntRatesPerSecond,
-        long icmpErrorsPerSecond, NeighbourTimers neighbourTimers, int neighbourCapacity, Path countersFile)
+        long icmpErrorsPerSecond, NeighbourTimers neighbourTimers, int neighbourCapacity, Path countersFile,
+        long carrierHoldDownNs)
     {
         public static Config defaults()
         {
             return new Config(256, NeighbourResolver.FIRST_HOST_NEXT_HOP_ID + 65536, 1, 1 << 20,
-                new long[] {20_000, 2_000, 2_000, 10_000}, 1_000, NeighbourTimers.DEFAULT, 65536, null);
+                new long[] {20_000, 2_000, 2_000, 10_000}, 1_000, NeighbourTimers.DEFAULT, 65536, null, 1_000_000_000L);
         }
 
         public Config withWorkers(final int n)
         {
             return new Config(maxVifs, maxNextHops, n, puntRingBytes, puntRatesPerSecond, icmpErrorsPerSecond,
-                neighbourTimers, neighbourCapacity, countersFile);
+                neighbourTimers, neighbourCapacity, countersFile, carrierHoldDownNs);
         }
 
         public Config withCountersFile(final Path file)
         {
             return new Config(maxVifs, maxNextHops, workers, puntRingBytes, puntRatesPerSecond, icmpErrorsPerSecond,
-                neighbourTimers, neighbourCapacity, file);
+                neighbourTimers, neighbourCapacity, file, carrierHoldDownNs);
         }
 
         public Config withNeighbourTimers(final NeighbourTimers timers)
         {
             return new Config(maxVifs, maxNextHops, workers, puntRingBytes, puntRatesPerSecond, icmpErrorsPerSecond,
-                timers, neighbourCapacity, countersFile);
+                timers, neighbourCapacity, countersFile, carrierHoldDownNs);
+        }
+
+        /** How long a port's carrier must stay up before its next hops carry traffic again. */
+        public Config withCarrierHoldDownNs(final long holdDownNs)
+        {
+            return new Config(maxVifs, maxNextHops, workers, puntRingBytes, puntRatesPerSecond, icmpErrorsPerSecond,
+                neighbourTimers, neighbourCapacity, countersFile, holdDownNs);
         }
     }
 
@@ -106,6 +119,11 @@ public final class Dataplane implements AutoCloseable
     private final Worker[] workers;
     private final WorkerCounters[] workerCounters;
     private final List<ControlTask> tasks = new ArrayList<>();
+    /** Next hop id → VIF id, for the detectors that invalidate by port or VIF. Control thread. */
+    private final Int2IntHashMap nextHopVif = new Int2IntHashMap(-1);
+    private final CarrierWatch carrierWatch;
+    private final ArrayDeque<LivenessEvent> events = new ArrayDeque<>();
+    private long eventCount;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
     private final ArpPacketBuilder arp = new ArpPacketBuilder();
     private final EthernetEncap encap = new EthernetEncap();
@@ -142,6 +160,8 @@ public final class Dataplane implements AutoCloseable
             this.counters = new CountersManager(new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 512)),
                 new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 128)));
         }
+        this.carrierWatch = new CarrierWatch(this.ports, fib, this::nextHopsOnPort, this::event, 1_000_000L,
+            config.carrierHoldDownNs());
         this.controlCounters = new ControlCounters(counters, 100_000_000L);
         publishControlCounters();
         final long now = clock.nanoTime();
@@ -188,6 +208,8 @@ public final class Dataplane implements AutoCloseable
         controlCounters.add("neighbour entries", CounterKind.PUNT, neighbours::size);
         controlCounters.add("neighbour table_full", CounterKind.DROP, neighbours::refusedFull);
         controlCounters.add("neighbour queue_overflow", CounterKind.DROP, neighbours::pendingOverflow);
+        controlCounters.add("liveness carrier_losses", CounterKind.DETECTOR, () -> carrierWatch.downEvents());
+        controlCounters.add("liveness events", CounterKind.DETECTOR, () -> eventCount);
         controlCounters.add("fib routes", CounterKind.WORKER, fib::routeCount);
         controlCounters.add("fib next_hops", CounterKind.WORKER, fib::nextHopCount);
     }
@@ -258,6 +280,7 @@ public final class Dataplane implements AutoCloseable
                 NeighbourResolver.FIRST_HOST_NEXT_HOP_ID + ")");
         }
         fib.addNextHop(id, vifId, ipv6, hi, lo);
+        nextHopVif.put(id, vifId);
         for (final WorkerCounters c : workerCounters)
         {
             c.addNextHop(id, IpPrefix.format(ipv6, hi, lo) + "%" + vifName(vifId));
@@ -279,6 +302,7 @@ public final class Dataplane implements AutoCloseable
     {
         final NextHop nh = fib.nextHop(id);
         fib.removeNextHop(id);
+        nextHopVif.remove(id);
         if (nh != null)
         {
             resolver.untrack(id, nh.vifId(), nh.ipv6(), nh.neighbourHi(), nh.neighbourLo());
@@ -289,6 +313,44 @@ public final class Dataplane implements AutoCloseable
     public void addStaticNeighbour(final int vifId, final boolean ipv6, final long hi, final long lo, final long mac)
     {
         neighbours.addStatic(vifId, ipv6, hi, lo, mac);
+    }
+
+    /** The agent's next hops whose VIF is on the port. Control thread. */
+    private IntArrayList nextHopsOnPort(final int port)
+    {
+        final IntArrayList ids = new IntArrayList();
+        final VifTable.Snapshot snapshot = vifs.snapshot();
+        nextHopVif.forEach((nh, vif) ->
+        {
+            final Vif v = snapshot.vif(vif);
+            if (v != null && v.portIndex() == port)
+            {
+                ids.addInt(nh);
+            }
+        });
+        return ids;
+    }
+
+    private void event(final LivenessEvent event)
+    {
+        synchronized (events)
+        {
+            if (events.size() == 1024)
+            {
+                events.pollFirst();
+            }
+            events.addLast(event);
+        }
+        eventCount++;
+    }
+
+    /** The latest liveness events (at most 1024), oldest first. Any thread. */
+    public List<LivenessEvent> events()
+    {
+        synchronized (events)
+        {
+            return List.copyOf(events);
+        }
     }
 
     /** Runs {@code task} on the control thread every duty cycle. Control thread (or before start). */
@@ -362,6 +424,7 @@ public final class Dataplane implements AutoCloseable
         int work = commands.drain(Runnable::run, 64);
         work += puntReceiver.doWork(now, 256);
         work += neighbours.doWork(now);
+        work += carrierWatch.doWork(now);
         controlCounters.publish(now);
         for (int i = 0; i < tasks.size(); i++)
         {

@@ -302,4 +302,32 @@ class DataplaneTest
         assertTrue(dp.fib().nextHop(0).alive(), "and restored when it answers again");
         assertNotNull(dp.adjacencies().get(0));
     }
+
+    @Test
+    void carrierLossInvalidatesTheNextHopsOnThePortAndHoldDownDelaysTheirReturn()
+    {
+        dp.addNextHop(0, 0, false, 0, 0x0A000002L);
+        dp.addNextHop(1, 1, false, 0, 0xAC100009L);
+        send(idc[1], arp(2, DX1_MAC, CPE_MAC, 0x0A000002, DX1_MAC, 0x0A000001, 100));
+        run();
+        assertTrue(dp.fib().nextHop(0).alive());
+
+        idc[0].linkState(org.vbgw.io.LinkState.DOWN);
+        now += 2_000_000L;
+        dp.doControlWork();
+        assertFalse(dp.fib().nextHop(0).alive(), "invalidated on the first poll after the loss");
+        assertTrue(dp.fib().nextHop(1).alive(), "next hops on other ports are untouched");
+        assertEquals("port idc up -> down (carrier, 1 next hops)", dp.events().get(dp.events().size() - 1).toString());
+
+        idc[0].linkState(org.vbgw.io.LinkState.UP);
+        now += 2_000_000L;
+        dp.doControlWork();
+        now += 500_000_000L;
+        dp.doControlWork();
+        assertFalse(dp.fib().nextHop(0).alive(), "still held down half a second after carrier returned");
+        now += 600_000_000L;
+        dp.doControlWork();
+        assertTrue(dp.fib().nextHop(0).alive(), "restored after the 1 s hold-down");
+        assertEquals("port idc up (hold-down) -> up (carrier, 1 next hops)", dp.events().get(dp.events().size() - 1).toString());
+    }
 }
