@@ -23,7 +23,7 @@ import org.vbgw.io.linux.PacketSocketOptions;
  * <pre>
  *   java $(vbgw.jvmFlags) -cp perf/target/benchmarks.jar org.vbgw.perf.e2e.ForwardingBenchmark \
  *       [--seconds 5] [--size 64|512|1500] [--repeats 3] [--warmup 1] [--flows 256] [--gen-tx ring|send]
- *       [--middles kernel,vbgw-send,vbgw-ring] [--moderate 0.5]
+ *       [--middles kernel,vbgw-send,vbgw-ring] [--moderate 0.5] [--vbgw-rx-ring BLOCK_BYTESxBLOCKS]
  * </pre>
  * Per repeat: the kernel middle flat out, then at {@code --moderate} (default 50 %) of the rate the kernel
  * forwarded in that repeat; then each vbgw middle (one worker; transmit by one send() per frame, or by the
@@ -39,14 +39,19 @@ public final class ForwardingBenchmark
     private final int wireSize;
     private final int flows;
     private final double moderate;
+    private final int vbgwRxBlockBytes;
+    private final int vbgwRxBlocks;
     private final BenchTopology topology;
     private final PacketSocket genSocket;
     private final PacketSocket sinkSocket;
     private long nextSeq;
 
     private ForwardingBenchmark(final int seconds, final int warmupSeconds, final int wireSize, final int flows,
-        final double moderate, final PacketSocketOptions.TxMode genTx, final BenchTopology topology)
+        final double moderate, final PacketSocketOptions.TxMode genTx, final int vbgwRxBlockBytes, final int vbgwRxBlocks,
+        final BenchTopology topology)
     {
+        this.vbgwRxBlockBytes = vbgwRxBlockBytes;
+        this.vbgwRxBlocks = vbgwRxBlocks;
         this.seconds = seconds;
         this.warmupSeconds = warmupSeconds;
         this.wireSize = wireSize;
@@ -77,6 +82,8 @@ public final class ForwardingBenchmark
         double moderate = 0.5;
         PacketSocketOptions.TxMode genTx = PacketSocketOptions.TxMode.RING;
         List<String> middles = List.of("kernel", "vbgw-send", "vbgw-ring");
+        int rxBlockBytes = 0;
+        int rxBlocks = 0;
         for (int i = 0; i < args.length; i++)
         {
             final String a = args[i];
@@ -92,11 +99,17 @@ public final class ForwardingBenchmark
                 case "--gen-tx" -> genTx = "send".equals(require(a, v)) ? PacketSocketOptions.TxMode.SEND :
                     PacketSocketOptions.TxMode.RING;
                 case "--middles" -> middles = Arrays.asList(require(a, v).split(","));
+                case "--vbgw-rx-ring" ->
+                {
+                    final String[] ring = require(a, v).split("x");
+                    rxBlockBytes = Integer.parseInt(ring[0]);
+                    rxBlocks = Integer.parseInt(ring[1]);
+                }
                 case "-h", "--help" ->
                 {
                     System.out.println("usage: ForwardingBenchmark [--seconds 5] [--size 64|512|1500] [--repeats 3] " +
                         "[--warmup 1] [--flows 256] [--gen-tx ring|send] [--middles kernel,vbgw-send,vbgw-ring] " +
-                        "[--moderate 0.5]");
+                        "[--moderate 0.5] [--vbgw-rx-ring BLOCK_BYTESxBLOCKS]");
                     return;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + a + " (try --help)");
@@ -113,10 +126,12 @@ public final class ForwardingBenchmark
         }
 
         System.out.printf(Locale.ROOT, "end-to-end forwarding: %d-byte frames, %d flows, %d s per run (+%d s warm-up), " +
-            "%d repeats, generator tx %s, load average %s%n", size, flows, seconds, warmup, repeats, genTx, loadAverage());
+            "%d repeats, generator tx %s, vbgw rx ring %s, load average %s%n", size, flows, seconds, warmup, repeats, genTx,
+            rxBlockBytes == 0 ? "default" : rxBlockBytes + " B x " + rxBlocks + " blocks", loadAverage());
         try (BenchTopology topology = new BenchTopology())
         {
-            final ForwardingBenchmark bench = new ForwardingBenchmark(seconds, warmup, size, flows, moderate, genTx, topology);
+            final ForwardingBenchmark bench = new ForwardingBenchmark(seconds, warmup, size, flows, moderate, genTx,
+                rxBlockBytes, rxBlocks, topology);
             final List<RunResult> results = new ArrayList<>();
             for (int r = 0; r < repeats; r++)
             {
@@ -175,7 +190,7 @@ public final class ForwardingBenchmark
         final long moderateRate)
     {
         topology.configureBypassedMiddle();
-        try (VbgwMiddle middle = new VbgwMiddle(topology, tx))
+        try (VbgwMiddle middle = new VbgwMiddle(topology, tx, vbgwRxBlockBytes, vbgwRxBlocks))
         {
             return List.of(measure(name, "full", 0, middle), measure(name, moderateLoad, moderateRate, middle));
         }

@@ -32,12 +32,16 @@ final class VbgwMiddle implements AutoCloseable
     private final Dataplane dataplane;
     private final long workerThreadId;
 
-    VbgwMiddle(final BenchTopology topology, final PacketSocketOptions.TxMode txMode)
+    /**
+     * @param rxBlockBytes receive ring block size, 0 for the port's default (as are {@code rxBlocks}).
+     */
+    VbgwMiddle(final BenchTopology topology, final PacketSocketOptions.TxMode txMode, final int rxBlockBytes,
+        final int rxBlocks)
     {
         try (BenchTopology.Scope ignored = BenchTopology.enter(topology.midNs))
         {
-            toGen = PacketSocket.open(topology.midGenIf, options(txMode));
-            toSink = PacketSocket.open(topology.midSinkIf, options(txMode));
+            toGen = PacketSocket.open(topology.midGenIf, options(txMode, rxBlockBytes, rxBlocks));
+            toSink = PacketSocket.open(topology.midSinkIf, options(txMode, rxBlockBytes, rxBlocks));
         }
         dataplane = new Dataplane(new Port[] {toGen, toSink}, Dataplane.Config.defaults().withWorkers(1));
         dataplane.addVif(new Vif(0, "gen", 0, Vif.UNTAGGED, Vif.NO_INNER, 0, BenchTopology.MID_GEN_MAC, 1500,
@@ -61,9 +65,12 @@ final class VbgwMiddle implements AutoCloseable
         workerThreadId = findThread(WORKER_THREAD);
     }
 
-    private static PacketSocketOptions options(final PacketSocketOptions.TxMode txMode)
+    private static PacketSocketOptions options(final PacketSocketOptions.TxMode txMode, final int rxBlockBytes,
+        final int rxBlocks)
     {
-        return new PacketSocketOptions().qdiscBypass(true).tx(txMode, 1024).socketBufferBytes(4 << 20);
+        final PacketSocketOptions options = new PacketSocketOptions().qdiscBypass(true).tx(txMode, 1024)
+            .socketBufferBytes(4 << 20);
+        return rxBlockBytes > 0 ? options.rxRing(rxBlockBytes, rxBlocks) : options;
     }
 
     private static long findThread(final String name)
