@@ -324,6 +324,7 @@ public final class ForwardingBenchmark
         final Map<String, Double> fwd = new LinkedHashMap<>();
         final Map<String, Double> p50 = new LinkedHashMap<>();
         final Map<String, Double> p99 = new LinkedHashMap<>();
+        final Map<String, Double> pathCpu = new LinkedHashMap<>();
         for (final Map.Entry<String, List<RunResult>> e : groups.entrySet())
         {
             final List<RunResult> g = e.getValue();
@@ -332,6 +333,7 @@ public final class ForwardingBenchmark
             fwd.put(e.getKey(), forwarded);
             p50.put(e.getKey(), median(g, RunResult::p50Us));
             p99.put(e.getKey(), median(g, RunResult::p99Us));
+            pathCpu.put(e.getKey(), median(g, RunResult::pathCpuNs));
             System.out.printf(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %s (%s) | %.0f | %.0f | %.0f |%n",
                 first.middle(), first.load(), median(g, RunResult::offeredPps), forwarded, median(g, RunResult::lossPercent),
                 median(g, RunResult::p50Us), median(g, RunResult::p90Us), median(g, RunResult::p99Us),
@@ -347,8 +349,9 @@ public final class ForwardingBenchmark
             if (!k[0].equals("kernel") && kernel != null)
             {
                 System.out.printf(Locale.ROOT, "ratio %s/kernel at %s load: forwarded pps %.2fx, p50 latency %.2fx, " +
-                    "p99 latency %.2fx%n", k[0], k[1], fwd.get(key) / kernel, p50.get(key) / p50.get("kernel|" + k[1]),
-                    p99.get(key) / p99.get("kernel|" + k[1]));
+                    "p99 latency %.2fx, path CPU per packet %.0f / %.0f ns = %.2fx%n", k[0], k[1], fwd.get(key) / kernel,
+                    p50.get(key) / p50.get("kernel|" + k[1]), p99.get(key) / p99.get("kernel|" + k[1]),
+                    pathCpu.get(key), pathCpu.get("kernel|" + k[1]), pathCpu.get(key) / pathCpu.get("kernel|" + k[1]));
             }
         }
     }

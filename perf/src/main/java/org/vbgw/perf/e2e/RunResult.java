@@ -20,6 +20,16 @@ record RunResult(String middle, String load, long offeredPps, long forwardedPps,
     double workerCpuNs, double workerUserNs, double genCpuNs, double sinkCpuNs,
     long ingressRingDrops, long gapFrames, long outOfOrder)
 {
+    /**
+     * CPU the forwarding path costs per frame, the sink left out (its share is the same work in both runs, but
+     * its idle polling is not): the generator thread (which, in the kernel run, also forwards) plus the vbgw
+     * worker.
+     */
+    double pathCpuNs()
+    {
+        return genCpuNs + (Double.isNaN(workerCpuNs) ? 0 : workerCpuNs);
+    }
+
     static RunResult of(final String middle, final String load, final TrafficGenerator gen, final TrafficSink sink,
         final double workerCpuNs, final double workerUserNs, final double genCpuNs, final double sinkCpuNs,
         final long ingressRingDrops)
