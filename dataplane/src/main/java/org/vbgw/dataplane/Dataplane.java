@@ -6,7 +6,7 @@ import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.EpochNanoClock;
 import org.agrona.concurrent.ManyToOneConcurrentArrayQueue;
-import org.agrona.concurrent.SystemEpochNanoClock;
+import org.agrona.concurrent.OffsetEpochNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.ManyToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
@@ -133,7 +133,7 @@ public final class Dataplane implements AutoCloseable
 
     public Dataplane(final Port[] ports, final Config config)
     {
-        this(ports, config, new SystemEpochNanoClock());
+        this(ports, config, new OffsetEpochNanoClock());
     }
 
     public Dataplane(final Port[] ports, final Config config, final EpochNanoClock clock)
