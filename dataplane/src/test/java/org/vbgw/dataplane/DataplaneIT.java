@@ -1,0 +1,433 @@
+package org.vbgw.dataplane;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.vbgw.dataplane.Capture.Row;
+import org.vbgw.io.linux.PacketSocket;
+import org.vbgw.io.linux.PacketSocketOptions;
+import org.vbgw.io.testing.Netns;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * vbgw between real network stacks in namespaces ({@link GatewayLab}): a customer router behind two tagged
+ * VIFs (VLAN 100 and 200, through user-space tagging shims) and a VPC host on an untagged port. ICMP, UDP
+ * and TCP in both directions and both families; ARP and ND answered and resolved by vbgw; captures on the
+ * far sides decoded by tshark show TTL / hop limit 63, valid checksums and the VIF's tag; unknown VLANs and
+ * spoofed sources are dropped and counted; ECMP over the two VIFs splits flows while keeping each on one.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DataplaneIT
+{
+    private static final String UDP_ECHO_SERVER = String.join("\n",
+        "import socket, sys",
+        "s = socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)",
+        "s.bind((sys.argv[1], int(sys.argv[2])))",
+        "print('ready', flush=True)",
+        "while True:",
+        "    d, a = s.recvfrom(4096)",
+        "    s.sendto(d, a)");
+    /** Sends N distinct datagrams, each retried up to 3 times until its echo returns; prints how many did. */
+    private static final String UDP_ECHO_CLIENT = String.join("\n",
+        "import socket, sys",
+        "src, dst, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])",
+        "s = socket.socket(socket.AF_INET6 if ':' in dst else socket.AF_INET, socket.SOCK_DGRAM)",
+        "s.bind((src, 0))",
+        "s.settimeout(1.0)",
+        "ok = 0",
+        "for i in range(n):",
+        "    msg = b'vbgw-%d-' % i + bytes(range(256)) * 4",
+        "    for attempt in range(3):",
+        "        s.sendto(msg, (dst, port))",
+        "        try:",
+        "            while s.recvfrom(4096)[0] != msg:",
+        "                pass",
+        "            ok += 1",
+        "            break",
+        "        except socket.timeout:",
+        "            pass",
+        "print(ok)");
+    /** Sends PER datagrams on each of FLOWS flows (source ports FIRST.., or kernel-chosen when FIRST is 0). */
+    private static final String UDP_FLOWS = String.join("\n",
+        "import socket, sys, time",
+        "src, dst, port, flows, per, first = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), " +
+            "int(sys.argv[5]), int(sys.argv[6])",
+        "for f in range(flows):",
+        "    s = socket.socket(socket.AF_INET6 if ':' in dst else socket.AF_INET, socket.SOCK_DGRAM)",
+        "    s.bind((src, first + f if first else 0))",
+        "    for k in range(per):",
+        "        s.sendto(b'flow %d packet %d' % (f, k), (dst, port))",
+        "    s.close()",
+        "    time.sleep(0.002)");
+
+    private static GatewayLab lab;
+
+    @BeforeAll
+    static void startLab()
+    {
+        lab = GatewayLab.start();
+    }
+
+    @AfterAll
+    static void stopLab()
+    {
+        if (lab != null)
+        {
+            lab.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void arpAndNdAreResolvedAndAnsweredByTheGateway()
+    {
+        final String c1Mac = lab.cpe.exec("cat", "/sys/class/net/" + lab.c1 + "/address").trim();
+        final String c2Mac = lab.cpe.exec("cat", "/sys/class/net/" + lab.c2 + "/address").trim();
+        for (final int[] nh : new int[][] {{GatewayLab.NH_DX1_V4, 1}, {GatewayLab.NH_DX2_V4, 2},
+            {GatewayLab.NH_DX1_V6, 1}, {GatewayLab.NH_DX2_V6, 2}})
+        {
+            final long mac = lab.dp.call(() -> lab.dp.adjacencies().get(nh[0]).dstMac());
+            assertEquals(nh[1] == 1 ? c1Mac : c2Mac, GatewayLab.macText(mac), "next hop " + nh[0] + " resolved to cpe");
+        }
+
+        // The gateway's own addresses answer ping (echo replies built by the worker).
+        ping(lab.cpe, "10.0.0.1");
+        ping(lab.cpe, "10.0.0.5");
+        ping(lab.cpe, "2001:db8:1::1");
+        ping(lab.cpe, "2001:db8:2::1");
+        ping(lab.vpc, "172.16.0.1");
+        ping(lab.vpc, "2001:db8:ffff::1");
+
+        // The hosts learnt the VIF MACs from vbgw's ARP replies and neighbour advertisements.
+        assertNeighbour(lab.cpe, "10.0.0.1", lab.c1, lab.ports[GatewayLab.DX1].macAddress());
+        assertNeighbour(lab.cpe, "10.0.0.5", lab.c2, lab.ports[GatewayLab.DX2].macAddress());
+        assertNeighbour(lab.cpe, "2001:db8:1::1", lab.c1, lab.ports[GatewayLab.DX1].macAddress());
+        assertNeighbour(lab.cpe, "2001:db8:2::1", lab.c2, lab.ports[GatewayLab.DX2].macAddress());
+        assertNeighbour(lab.vpc, "172.16.0.1", lab.v0, lab.ports[GatewayLab.VPC].macAddress());
+        assertNeighbour(lab.vpc, "2001:db8:ffff::1", lab.v0, lab.ports[GatewayLab.VPC].macAddress());
+        assertTrue(lab.dp.call(() -> lab.dp.puntReceiver().arpAnswered()) >= 1);
+        assertTrue(lab.dp.call(() -> lab.dp.puntReceiver().ndAnswered()) >= 1);
+        assertTrue(lab.counter("worker 0 echo_replied") >= 18, "six pings of three answered by vbgw");
+    }
+
+    @Test
+    @Order(2)
+    void icmpCrossesBothWaysWithTtl63ValidChecksumsAndTheVifTag() throws Exception
+    {
+        final List<Row> trunk1;
+        final List<Row> trunk2;
+        final List<Row> vpcSide;
+        try (Capture t1 = Capture.start(lab.shim, lab.t1, "icmp or icmp6");
+            Capture t2 = Capture.start(lab.shim, lab.t2, "icmp or icmp6");
+            Capture v0 = Capture.start(lab.vpc, lab.v0, "icmp or icmp6"))
+        {
+            ping(lab.vpc, "192.168.1.2");
+            ping(lab.vpc, "2001:db8:100::2");
+            ping(lab.cpe, "-I", "192.168.1.2", "172.16.0.2");
+            ping(lab.cpe, "-I", "2001:db8:100::2", "2001:db8:ffff::2");
+            trunk1 = t1.stop();
+            trunk2 = t2.stop();
+            vpcSide = v0.stop();
+        }
+        assertEquals(2, lab.dp.call(() -> lab.dp.resolver().hostRouteCount()),
+            "vbgw resolved the VPC host in both families and installed host routes");
+
+        // On the trunks: what vbgw forwarded from the VPC host (3 requests + 3 replies per family).
+        int fromVpc = 0;
+        for (final List<Row> trunk : List.of(trunk1, trunk2))
+        {
+            final String vid = trunk == trunk1 ? "100" : "200";
+            for (final Row r : trunk)
+            {
+                assertEquals(vid, r.get("vlan.id"), "every frame on the VLAN " + vid + " trunk carries its tag: " + r);
+                if (isEcho(r) && (r.src().equals("172.16.0.2") || r.src().equals("2001:db8:ffff::2")))
+                {
+                    assertForwardedOnce(r);
+                    fromVpc++;
+                }
+            }
+        }
+        assertEquals(12, fromVpc, "echo requests and replies from the VPC host, both families\n" + trunk1 + trunk2);
+
+        // On the VPC side: what vbgw forwarded from the IDC host, untagged.
+        int fromIdc = 0;
+        for (final Row r : vpcSide)
+        {
+            assertEquals("", r.get("vlan.id"), "untagged on the VPC port: " + r);
+            if (isEcho(r) && (r.src().equals("192.168.1.2") || r.src().equals("2001:db8:100::2")))
+            {
+                assertForwardedOnce(r);
+                assertEquals(GatewayLab.macText(lab.ports[GatewayLab.VPC].macAddress()), r.get("eth.src"));
+                fromIdc++;
+            }
+        }
+        assertEquals(12, fromIdc, "echo requests and replies from the IDC host, both families\n" + vpcSide);
+    }
+
+    @Test
+    @Order(3)
+    void udpAndTcpCrossBothWaysInBothFamilies() throws Exception
+    {
+        final long forwardedBefore = lab.counter("worker 0 forwarded");
+        final Process echo4 = lab.vpc.start("python3", "-c", UDP_ECHO_SERVER, "172.16.0.2", "7007");
+        final Process echo6 = lab.vpc.start("python3", "-c", UDP_ECHO_SERVER, "2001:db8:ffff::2", "7007");
+        final Process iperf = lab.vpc.start("iperf3", "-s", "-p", "5201", "--forceflush");
+        try
+        {
+            awaitLine(echo4, "ready");
+            awaitLine(echo6, "ready");
+            awaitLine(iperf, "Server listening");
+            assertEquals("50", lab.cpe.exec("python3", "-c", UDP_ECHO_CLIENT, "192.168.1.2", "172.16.0.2", "7007", "50").trim(),
+                "every IPv4 datagram came back through vbgw");
+            assertEquals("50", lab.cpe.exec("python3", "-c", UDP_ECHO_CLIENT, "2001:db8:100::2", "2001:db8:ffff::2", "7007", "50").trim(),
+                "every IPv6 datagram came back through vbgw");
+
+            final List<Row> tcpRows;
+            try (Capture v0 = Capture.start(lab.vpc, lab.v0, "tcp"))
+            {
+                // Small transfers, captured whole, so tshark can check every TCP checksum in both directions.
+                iperf(lab.cpe, "-c", "172.16.0.2", "-B", "192.168.1.2", "-n", "200K");
+                iperf(lab.cpe, "-c", "172.16.0.2", "-B", "192.168.1.2", "-n", "200K", "-R");
+                tcpRows = v0.stop();
+            }
+            int forwarded = 0;
+            for (final Row r : tcpRows)
+            {
+                assertEquals("1", r.get("tcp.checksum.status"), "TCP checksum good: " + r);
+                if (r.src().equals("192.168.1.2"))
+                {
+                    assertForwardedOnce(r);
+                    forwarded++;
+                }
+            }
+            assertTrue(forwarded > 100, "TCP segments from the IDC host arrived: " + forwarded);
+
+            // Bulk transfers, not captured: both directions, both families.
+            assertTrue(iperf(lab.cpe, "-c", "172.16.0.2", "-B", "192.168.1.2", "-t", "2") > 0);
+            assertTrue(iperf(lab.cpe, "-c", "172.16.0.2", "-B", "192.168.1.2", "-t", "2", "-R") > 0);
+            assertTrue(iperf(lab.cpe, "-c", "2001:db8:ffff::2", "-B", "2001:db8:100::2", "-t", "1") > 0);
+            assertTrue(iperf(lab.cpe, "-c", "2001:db8:ffff::2", "-B", "2001:db8:100::2", "-t", "1", "-R") > 0);
+        }
+        finally
+        {
+            echo4.destroyForcibly();
+            echo6.destroyForcibly();
+            iperf.destroyForcibly();
+        }
+        assertTrue(lab.counter("worker 0 forwarded") - forwardedBefore > 1000);
+        assertEquals(0, lab.counter("worker 0 drop_malformed"), "no frame vbgw received was malformed");
+    }
+
+    @Test
+    @Order(4)
+    void unknownVlansAndSpoofedSourcesAreDroppedAndCounted() throws Exception
+    {
+        final long unknownBefore = lab.counter("worker 0 drop_unknown_vlan");
+        final long spoofedBefore = lab.counter("worker 0 drop_source_check");
+        final List<Row> vpcSide;
+        final List<Row> trunks;
+        try (Capture v0 = Capture.start(lab.vpc, lab.v0, "udp");
+            Capture t1 = Capture.start(lab.shim, lab.t1, "udp");
+            Capture t2 = Capture.start(lab.shim, lab.t2, "udp"))
+        {
+            // Raw frames on the trunk: ten on VLAN 300, which no VIF has, and ten on VLAN 100 as the control.
+            final PacketSocket inject;
+            try (Netns.Scope ignored = lab.shim.enter())
+            {
+                inject = PacketSocket.open(lab.t1, new PacketSocketOptions().tx(PacketSocketOptions.TxMode.SEND, 1));
+            }
+            try (inject)
+            {
+                final long cpeMac = Long.parseLong(lab.cpe.exec("cat", "/sys/class/net/" + lab.c1 + "/address")
+                    .trim().replace(":", ""), 16);
+                for (int i = 0; i < 10; i++)
+                {
+                    InjectedFrames.send(inject, InjectedFrames.udp(lab.ports[GatewayLab.DX1].macAddress(), cpeMac, 300,
+                        0xC0A80102, 0xAC100002, 40000 + i, 7009));
+                    InjectedFrames.send(inject, InjectedFrames.udp(lab.ports[GatewayLab.DX1].macAddress(), cpeMac,
+                        GatewayLab.VID_DX1, 0xC0A80102, 0xAC100002, 40000 + i, 7010));
+                }
+            }
+            // Sources the VIFs do not allow: from cpe outside the IDC prefixes, from the VPC host outside its subnet.
+            lab.cpe.exec("python3", "-c", UDP_FLOWS, "203.0.113.5", "172.16.0.2", "7011", "10", "1", "0");
+            lab.cpe.exec("python3", "-c", UDP_FLOWS, "2001:db8:dead::5", "2001:db8:ffff::2", "7011", "10", "1", "0");
+            lab.vpc.exec("python3", "-c", UDP_FLOWS, "192.168.9.9", "192.168.1.2", "7011", "10", "1", "0");
+            // And the same from allowed sources, as the control.
+            lab.cpe.exec("python3", "-c", UDP_FLOWS, "192.168.1.2", "172.16.0.2", "7012", "10", "1", "0");
+            GatewayLab.await("the drops are counted", 5_000, () ->
+                lab.counter("worker 0 drop_unknown_vlan") - unknownBefore >= 10 &&
+                lab.counter("worker 0 drop_source_check") - spoofedBefore >= 30);
+            vpcSide = v0.stop();
+            trunks = concat(t1.stop(), t2.stop());
+        }
+        assertEquals(10, lab.counter("worker 0 drop_unknown_vlan") - unknownBefore);
+        assertEquals(30, lab.counter("worker 0 drop_source_check") - spoofedBefore);
+        assertEquals(0, countDstPort(vpcSide, "7009"), "nothing from VLAN 300 reached the VPC");
+        assertEquals(10, countDstPort(vpcSide, "7010"), "the same frames on VLAN 100 did");
+        // The trunk captures also see cpe's spoofed frames on their way in: count only what vbgw sent out.
+        final String dx1Mac = GatewayLab.macText(lab.ports[GatewayLab.DX1].macAddress());
+        final String dx2Mac = GatewayLab.macText(lab.ports[GatewayLab.DX2].macAddress());
+        final List<Row> fromGateway = new ArrayList<>();
+        for (final Row r : trunks)
+        {
+            if (r.get("eth.src").equals(dx1Mac) || r.get("eth.src").equals(dx2Mac))
+            {
+                fromGateway.add(r);
+            }
+        }
+        assertEquals(0, countDstPort(vpcSide, "7011"), "no spoofed IDC source reached the VPC: " + vpcSide);
+        assertEquals(0, countDstPort(fromGateway, "7011"), "no spoofed VPC source reached the IDC: " + fromGateway);
+        assertEquals(20, countDstPort(trunks, "7011"), "cpe did send its spoofed datagrams to vbgw: " + trunks);
+        assertEquals(10, countDstPort(vpcSide, "7012"), "allowed sources did");
+    }
+
+    @Test
+    @Order(5)
+    void ecmpSplitsFlowsAcrossBothVifsAndKeepsEachFlowOnOne() throws Exception
+    {
+        final long dx1Before = lab.counter("vif dx1 tx_packets worker 0");
+        final long dx2Before = lab.counter("vif dx2 tx_packets worker 0");
+        final List<Row> trunk1;
+        final List<Row> trunk2;
+        try (Capture t1 = Capture.start(lab.shim, lab.t1, "udp dst port 7777");
+            Capture t2 = Capture.start(lab.shim, lab.t2, "udp dst port 7777"))
+        {
+            lab.vpc.exec("python3", "-c", UDP_FLOWS, "172.16.0.2", "192.168.1.2", "7777", "64", "5", "20000");
+            lab.vpc.exec("python3", "-c", UDP_FLOWS, "2001:db8:ffff::2", "2001:db8:100::2", "7777", "64", "5", "20000");
+            trunk1 = t1.stop();
+            trunk2 = t2.stop();
+        }
+        final Map<String, int[]> perFlow = new HashMap<>();
+        for (final Row r : trunk1)
+        {
+            perFlow.computeIfAbsent(r.src() + " " + r.get("udp.srcport"), k -> new int[2])[0]++;
+        }
+        for (final Row r : trunk2)
+        {
+            perFlow.computeIfAbsent(r.src() + " " + r.get("udp.srcport"), k -> new int[2])[1]++;
+        }
+        assertEquals(128, perFlow.size(), "every flow of both families arrived");
+        int onDx1 = 0;
+        int onDx2 = 0;
+        for (final Map.Entry<String, int[]> flow : perFlow.entrySet())
+        {
+            final int[] n = flow.getValue();
+            assertTrue((n[0] == 5 && n[1] == 0) || (n[0] == 0 && n[1] == 5),
+                "flow " + flow.getKey() + " stays on one VIF with all its packets: dx1 " + n[0] + ", dx2 " + n[1]);
+            onDx1 += n[0] > 0 ? 1 : 0;
+            onDx2 += n[1] > 0 ? 1 : 0;
+        }
+        // With an even split the chance that either side gets under 16 of 128 flows is below 1e-20.
+        assertTrue(onDx1 >= 16 && onDx2 >= 16, "flows split across both VIFs: dx1 " + onDx1 + ", dx2 " + onDx2);
+        assertTrue(lab.counter("vif dx1 tx_packets worker 0") - dx1Before >= 5L * onDx1);
+        assertTrue(lab.counter("vif dx2 tx_packets worker 0") - dx2Before >= 5L * onDx2);
+        System.out.println("ECMP: " + onDx1 + " flows on dx1, " + onDx2 + " on dx2");
+    }
+
+    private static boolean isEcho(final Row r)
+    {
+        final String t4 = r.get("icmp.type");
+        final String t6 = r.get("icmpv6.type");
+        return t4.equals("0") || t4.equals("8") || t6.equals("128") || t6.equals("129");
+    }
+
+    /** TTL or hop limit 63 (the hosts send 64, vbgw took one) and every checksum good. */
+    private static void assertForwardedOnce(final Row r)
+    {
+        if (!r.get("ip.src").isEmpty())
+        {
+            assertEquals("63", r.get("ip.ttl"), "TTL: " + r);
+            assertEquals("1", r.get("ip.checksum.status"), "IPv4 header checksum: " + r);
+            if (!r.get("icmp.type").isEmpty())
+            {
+                assertEquals("1", r.get("icmp.checksum.status"), "ICMP checksum: " + r);
+            }
+        }
+        else
+        {
+            assertEquals("63", r.get("ipv6.hlim"), "hop limit: " + r);
+            if (!r.get("icmpv6.type").isEmpty())
+            {
+                assertEquals("1", r.get("icmpv6.checksum.status"), "ICMPv6 checksum: " + r);
+            }
+        }
+    }
+
+    private static int countDstPort(final List<Row> rows, final String port)
+    {
+        int n = 0;
+        for (final Row r : rows)
+        {
+            n += r.get("udp.dstport").equals(port) ? 1 : 0;
+        }
+        return n;
+    }
+
+    private static void ping(final Netns ns, final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of("ping", "-c", "3", "-i", "0.2", "-W", "2"));
+        command.addAll(List.of(args));
+        final String out = ns.exec(command.toArray(new String[0]));
+        assertTrue(out.contains("3 packets transmitted, 3 received"), ns + ": " + String.join(" ", command) + "\n" + out);
+    }
+
+    private static void assertNeighbour(final Netns ns, final String address, final String dev, final long mac)
+    {
+        final String out = ns.exec("ip", "neigh", "show", address, "dev", dev);
+        assertTrue(out.contains("lladdr " + GatewayLab.macText(mac)), ns + ": " + address + " -> " + out);
+    }
+
+    /** Runs an iperf3 client in {@code ns} and returns the bytes the receiving side got. */
+    private static long iperf(final Netns ns, final String... args)
+    {
+        final List<String> command = new ArrayList<>(List.of("iperf3", "-J", "-p", "5201"));
+        command.addAll(List.of(args));
+        final String json = ns.exec(command.toArray(new String[0]));
+        final Matcher m = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*(\\d+)").matcher(json);
+        assertTrue(m.find(), "iperf3 reported what it received: " + json);
+        final long bytes = Long.parseLong(m.group(1));
+        final Matcher bps = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bits_per_second\"\\s*:\\s*([0-9.e+]+)").matcher(json);
+        System.out.println("iperf3 " + String.join(" ", args) + ": " + bytes + " bytes received" +
+            (bps.find() ? ", " + Math.round(Double.parseDouble(bps.group(1)) / 1e6) + " Mbit/s" : ""));
+        return bytes;
+    }
+
+    private static void awaitLine(final Process process, final String text) throws IOException
+    {
+        final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        final StringBuilder seen = new StringBuilder();
+        String line;
+        while ((line = out.readLine()) != null)
+        {
+            seen.append(line).append('\n');
+            if (line.contains(text))
+            {
+                return;
+            }
+        }
+        throw new IllegalStateException("process ended before printing '" + text + "': " + seen);
+    }
+
+    private static <T> List<T> concat(final List<T> a, final List<T> b)
+    {
+        final List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+}
