@@ -22,6 +22,7 @@ import org.vbgw.dataplane.pipeline.Forwarder;
 import org.vbgw.dataplane.pipeline.TokenBucket;
 import org.vbgw.dataplane.pipeline.Worker;
 import org.vbgw.dataplane.pipeline.WorkerCounters;
+import org.vbgw.dataplane.punt.InjectPort;
 import org.vbgw.dataplane.punt.PuntPath;
 import org.vbgw.dataplane.punt.PuntReceiver;
 import org.vbgw.dataplane.vif.Vif;
@@ -91,6 +92,8 @@ public final class Dataplane implements AutoCloseable
 
     private final Config config;
     private final Port[] ports;
+    /** The control thread's transmit side of each port; the port's worker sends what it queues. */
+    private final InjectPort[] injectPorts;
     private final EpochNanoClock clock;
     private final Fib fib = new Fib();
     private final VifTable vifs;
@@ -119,15 +122,20 @@ public final class Dataplane implements AutoCloseable
     {
         this.config = config;
         this.ports = ports.clone();
+        this.injectPorts = new InjectPort[ports.length];
+        for (int p = 0; p < ports.length; p++)
+        {
+            injectPorts[p] = new InjectPort(ports[p], 1 << 18);
+        }
         this.clock = clock;
         this.vifs = new VifTable(ports.length, config.maxVifs());
         this.adjacencies = new AdjacencyTable(config.maxNextHops());
-        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, this.ports);
+        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, injectPorts);
         this.neighbours = new NeighbourTable(config.neighbourCapacity(), config.neighbourTimers(), resolver, 16, 4096, 9216 + 64);
         resolver.attach(neighbours);
         final ManyToOneRingBuffer priority = ring(config.puntRingBytes());
         final ManyToOneRingBuffer normal = ring(config.puntRingBytes());
-        this.puntReceiver = new PuntReceiver(vifs, this.ports, config.maxVifs(), neighbours, priority, normal);
+        this.puntReceiver = new PuntReceiver(vifs, injectPorts, config.maxVifs(), neighbours, priority, normal);
         if (config.countersFile() != null)
         {
             this.countersFile = CountersFile.create(config.countersFile(), 16384);
@@ -154,7 +162,8 @@ public final class Dataplane implements AutoCloseable
             final PuntPath punt = new PuntPath(priority, normal, config.maxVifs(), config.puntRatesPerSecond(), now);
             final Forwarder forwarder = new Forwarder(this.ports, vifs, fib, adjacencies, punt, workerCounters[w],
                 new TokenBucket(config.icmpErrorsPerSecond(), Math.max(10, config.icmpErrorsPerSecond() / 10), now));
-            workers[w] = new Worker("vbgw-worker-" + w, forwarder, punt, mine.stream().mapToInt(Integer::intValue).toArray(), clock);
+            workers[w] = new Worker("vbgw-worker-" + w, forwarder, punt, mine.stream().mapToInt(Integer::intValue).toArray(),
+                injectPorts, clock);
         }
     }
 
@@ -199,11 +208,11 @@ public final class Dataplane implements AutoCloseable
                 final int n = arp.gratuitous(scratch, 0, encap, a.ipv4Address());
                 if (n > 0)
                 {
-                    ports[vif.portIndex()].send(scratch, 0, n);
+                    injectPorts[vif.portIndex()].send(scratch, 0, n);
                 }
             }
         }
-        ports[vif.portIndex()].flush();
+        injectPorts[vif.portIndex()].flush();
     }
 
     /**
@@ -338,6 +347,11 @@ public final class Dataplane implements AutoCloseable
     /** Starts the control thread and one thread per worker. */
     public void start()
     {
+        // From here on the control thread and the workers are different threads: hand its frames over.
+        for (final InjectPort p : injectPorts)
+        {
+            p.handOff();
+        }
         final AgentRunner control = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
             Throwable::printStackTrace, null, new Agent()
             {

@@ -17,6 +17,10 @@ import java.util.concurrent.TimeUnit;
  * A packet capture on an interface inside a namespace: tcpdump writes a pcap file while the test sends
  * traffic, tshark decodes it afterwards with checksum validation on, field by field. What the far side of
  * vbgw really received, decoded by a tool that shares no code with it.
+ * <p>
+ * On a trunk, a BPF filter such as {@code udp} matches only frames whose tag the kernel moved into metadata
+ * on receive (what vbgw sent towards the shim); frames the shim sends carry the tag inline and need
+ * {@code vlan and udp}.
  */
 final class Capture implements AutoCloseable
 {
@@ -41,8 +45,10 @@ final class Capture implements AutoCloseable
     {
         final Path file = Files.createTempFile("vbgw-it-" + iface, ".pcap");
         // -Z root: Debian's tcpdump otherwise drops to its own user, which cannot write the root-owned file.
-        final List<String> command = new ArrayList<>(List.of("tcpdump", "-i", iface, "-U", "-nn", "-Z", "root",
-            "-w", file.toString()));
+        // --immediate-mode: without it libpcap hands over its ring block only after a 1 s timeout, and the
+        // frames of the last second are lost when the capture is stopped.
+        final List<String> command = new ArrayList<>(List.of("tcpdump", "-i", iface, "--immediate-mode", "-U", "-nn",
+            "-Z", "root", "-w", file.toString()));
         command.addAll(Arrays.asList(filter.split(" ")));
         final Process process = ns.start(command.toArray(new String[0]));
         final BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
