@@ -407,7 +407,14 @@ class DataplaneIT
     {
         final List<String> command = new ArrayList<>(List.of("iperf3", "-J", "-p", "5201"));
         command.addAll(List.of(args));
-        final String json = ns.exec(command.toArray(new String[0]));
+        String json = iperfOnce(ns, command);
+        for (int attempt = 1; attempt < 3 && json.contains("\"error\""); attempt++)
+        {
+            // iperf3's server refuses or resets a client that arrives while it still tears down the last test.
+            System.out.println("iperf3 " + String.join(" ", args) + ": retrying after " + json.replaceAll("\\s+", " "));
+            sleep(500);
+            json = iperfOnce(ns, command);
+        }
         final Matcher m = Pattern.compile("\"sum_received\"\\s*:\\s*\\{[^}]*?\"bytes\"\\s*:\\s*(\\d+)").matcher(json);
         assertTrue(m.find(), "iperf3 reported what it received: " + json);
         final long bytes = Long.parseLong(m.group(1));
@@ -415,6 +422,31 @@ class DataplaneIT
         System.out.println("iperf3 " + String.join(" ", args) + ": " + bytes + " bytes received" +
             (bps.find() ? ", " + Math.round(Double.parseDouble(bps.group(1)) / 1e6) + " Mbit/s" : ""));
         return bytes;
+    }
+
+    private static String iperfOnce(final Netns ns, final List<String> command)
+    {
+        try
+        {
+            return ns.exec(command.toArray(new String[0]));
+        }
+        catch (final IllegalStateException ex)
+        {
+            return "{\"error\": \"" + ex.getMessage() + "\"}";
+        }
+    }
+
+    private static void sleep(final long ms)
+    {
+        try
+        {
+            Thread.sleep(ms);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
     }
 
     private static void awaitLine(final Process process, final String text) throws IOException
