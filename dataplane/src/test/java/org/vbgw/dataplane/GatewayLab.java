@@ -66,6 +66,8 @@ final class GatewayLab implements AutoCloseable
 
     private final List<AutoCloseable> resources = new ArrayList<>();
     final PacketSocket[] ports = new PacketSocket[3];
+    /** When vbgw had resolved cpe (System.nanoTime()). */
+    long resolvedAtNs;
     VlanShim shim1;
     VlanShim shim2;
     Dataplane dp;
@@ -208,6 +210,7 @@ final class GatewayLab implements AutoCloseable
         await("vbgw resolves cpe on dx1 and dx2 by ARP and ND", 15_000, () -> dp.call(() ->
             dp.adjacencies().get(NH_DX1_V4) != null && dp.adjacencies().get(NH_DX2_V4) != null &&
             dp.adjacencies().get(NH_DX1_V6) != null && dp.adjacencies().get(NH_DX2_V6) != null));
+        resolvedAtNs = System.nanoTime();
     }
 
     private void nextHop(final int id, final int vifId, final String address)
