@@ -50,7 +50,9 @@ import java.util.function.Supplier;
  * adjacencies and the neighbour table; N workers forward. Methods marked "control thread" must run on it:
  * call them from a {@link ControlTask} (how the agent's journal applier runs) or through {@link #call}.
  * Before {@link #start()}, the caller's thread is the control thread, and {@link #doControlWork} runs a duty
- * cycle by hand (tests, replay).
+ * cycle by hand (tests, replay). Once started, what the control thread sends on a port (ARP and ND, packets
+ * released after resolution, gratuitous ARP, frames from the host TAPs) is handed to the worker that owns
+ * the port ({@link InjectPort}): a port has one transmitting thread.
  */
 public final class Dataplane implements AutoCloseable
 {

@@ -19,6 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <pre>
  *   host ──veth── [access] VlanShim [trunk] ──veth── gateway (VLAN 100)
  * </pre>
+ * Sizes: the kernel lets an AF_PACKET sender exceed the interface MTU by one tag only when it is 802.1Q
+ * (0x8100); for full-size QinQ frames give the trunk veth an MTU 4 bytes larger than the access side.
+ * <p>
  * Tags are pushed and popped in place: the MAC addresses move into the port's
  * {@linkplain Port#FRAME_HEADROOM headroom} (push) or over the tag (pop); no copy besides the ports' own.
  * <p>
