@@ -24,6 +24,7 @@ import static org.vbgw.dataplane.HostTraffic.UDP_FLOWS;
 import static org.vbgw.dataplane.HostTraffic.awaitLine;
 import static org.vbgw.dataplane.HostTraffic.iperf;
 import static org.vbgw.dataplane.HostTraffic.ping;
+import static org.vbgw.dataplane.HostTraffic.tcpTransfer;
 
 /**
  * vbgw between real network stacks in namespaces ({@link GatewayLab}): a customer router behind two tagged
@@ -166,8 +167,8 @@ class DataplaneIT
             try (Capture v0 = Capture.start(lab.vpc, lab.v0, "tcp"))
             {
                 // Small transfers, captured whole, so tshark can check every TCP checksum in both directions.
-                iperf(lab.cpe, "-c", "172.16.0.2", "-B", "192.168.1.2", "-n", "200K");
-                iperf(lab.cpe, "-c", "172.16.0.2", "-B", "192.168.1.2", "-n", "200K", "-R");
+                assertEquals(262144, tcpTransfer(lab.cpe, "192.168.1.2", lab.vpc, "172.16.0.2", 262144));
+                assertEquals(262144, tcpTransfer(lab.vpc, "172.16.0.2", lab.cpe, "192.168.1.2", 262144));
                 tcpRows = v0.stop();
             }
             int forwarded = 0;
@@ -304,21 +305,16 @@ class DataplaneIT
         // AF_PACKET ring partial (TP_STATUS_CSUMNOTREADY). TSO and GSO stay off, so no frame exceeds the MTU.
         lab.vpc.exec("ethtool", "-K", lab.v0, "tx", "on");
         final long completedBefore = lab.ports[GatewayLab.VPC].checksumsCompleted();
-        final Process iperf = lab.cpe.start("iperf3", "-s", "-p", "5201", "--forceflush");
         final List<Row> idcSide;
-        try
+        try (Capture c1 = Capture.start(lab.cpe, lab.c1, "tcp");
+            Capture c2 = Capture.start(lab.cpe, lab.c2, "tcp"))
         {
-            awaitLine(iperf, "Server listening");
-            try (Capture c1 = Capture.start(lab.cpe, lab.c1, "tcp");
-                Capture c2 = Capture.start(lab.cpe, lab.c2, "tcp"))
-            {
-                iperf(lab.vpc, "-c", "192.168.1.2", "-B", "172.16.0.2", "-n", "300K");
-                idcSide = concat(c1.stop(), c2.stop());
-            }
+            assertEquals(262144, tcpTransfer(lab.vpc, "172.16.0.2", lab.cpe, "192.168.1.2", 262144),
+                "every byte arrived");
+            idcSide = concat(c1.stop(), c2.stop());
         }
         finally
         {
-            iperf.destroyForcibly();
             lab.vpc.exec("ethtool", "-K", lab.v0, "tx", "off");
         }
         int fromVpc = 0;

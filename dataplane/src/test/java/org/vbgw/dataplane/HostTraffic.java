@@ -60,6 +60,60 @@ final class HostTraffic
         "    s.close()",
         "    time.sleep(0.002)");
 
+    /** Accepts one TCP connection, counts the bytes until the peer's FIN, answers with the count. */
+    static final String TCP_SINK = String.join("\n",
+        "import socket, sys",
+        "s = socket.socket(socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET, socket.SOCK_STREAM)",
+        "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)",
+        "s.bind((sys.argv[1], int(sys.argv[2])))",
+        "s.listen(1)",
+        "print('ready', flush=True)",
+        "c, a = s.accept()",
+        "n = 0",
+        "while True:",
+        "    d = c.recv(65536)",
+        "    if not d:",
+        "        break",
+        "    n += len(d)",
+        "c.sendall(str(n).encode())",
+        "c.close()");
+    /** Sends N bytes over TCP from SRC to DST:PORT, half-closes, prints what the sink answered. */
+    static final String TCP_SOURCE = String.join("\n",
+        "import socket, sys",
+        "src, dst, port, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])",
+        "c = socket.socket(socket.AF_INET6 if ':' in dst else socket.AF_INET, socket.SOCK_STREAM)",
+        "c.settimeout(20)",
+        "c.bind((src, 0))",
+        "c.connect((dst, port))",
+        "c.sendall(bytes(range(256)) * (n // 256))",
+        "c.shutdown(socket.SHUT_WR)",
+        "r = b''",
+        "while True:",
+        "    d = c.recv(100)",
+        "    if not d:",
+        "        break",
+        "    r += d",
+        "print(r.decode())");
+
+    /**
+     * Sends {@code bytes} over one TCP connection from {@code client} (bound to {@code src}) to a sink
+     * started in {@code server} on {@code dst}; returns the byte count the sink reported.
+     */
+    static long tcpTransfer(final Netns client, final String src, final Netns server, final String dst,
+        final int bytes) throws IOException
+    {
+        final Process sink = server.start("python3", "-c", TCP_SINK, dst, "7100");
+        try
+        {
+            awaitLine(sink, "ready");
+            return Long.parseLong(client.exec("python3", "-c", TCP_SOURCE, src, dst, "7100", Integer.toString(bytes)).trim());
+        }
+        finally
+        {
+            sink.destroyForcibly();
+        }
+    }
+
     static void ping(final Netns ns, final String... args)
     {
         final List<String> command = new ArrayList<>(List.of("ping", "-c", "3", "-i", "0.2", "-W", "2"));
