@@ -52,7 +52,9 @@ import java.util.function.Supplier;
  * Before {@link #start()}, the caller's thread is the control thread, and {@link #doControlWork} runs a duty
  * cycle by hand (tests, replay). Once started, what the control thread sends on a port (ARP and ND, packets
  * released after resolution, gratuitous ARP, frames from the host TAPs) is handed to the worker that owns
- * the port ({@link InjectPort}): a port has one transmitting thread.
+ * the port ({@link InjectPort}), so the control thread never writes a port's transmit ring. Known limit: with
+ * more than one worker, a worker still transmits itself on whatever egress port a packet needs, so a port can
+ * be written by several workers; that needs a transmit queue (or socket) per worker and port, not done yet.
  */
 public final class Dataplane implements AutoCloseable
 {

@@ -4,6 +4,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.vbgw.io.Port;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,7 @@ final class InjectedFrames
     static byte[] udp(final long dstMac, final long srcMac, final int vid, final int src, final int dst,
         final int srcPort, final int dstPort)
     {
-        final byte[] payload = "injected by the test".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final byte[] payload = "injected by the test".getBytes(StandardCharsets.US_ASCII);
         final ByteBuffer b = ByteBuffer.allocate((vid != 0 ? 18 : 14) + 28 + payload.length);
         putMac(b, dstMac);
         putMac(b, srcMac);

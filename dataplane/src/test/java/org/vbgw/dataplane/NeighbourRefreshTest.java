@@ -14,6 +14,7 @@ import org.vbgw.fib.IpPrefix;
 import org.vbgw.io.MemoryPort;
 import org.vbgw.io.Port;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -103,11 +104,11 @@ class NeighbourRefreshTest
         final int ip = 18;
         final int icmp = ip + 40;
         final int icmpLength = NdpFlyweight.MIN_LENGTH;
-        buffer.putShort(ip + 4, (short)icmpLength, java.nio.ByteOrder.BIG_ENDIAN);
+        buffer.putShort(ip + 4, (short)icmpLength, ByteOrder.BIG_ENDIAN);
         buffer.putShort(icmp + 2, (short)0);
         final int checksum = InternetChecksum.finish(InternetChecksum.ipv6PseudoHeader(buffer, ip, 58, icmpLength) +
             InternetChecksum.partial(buffer, icmp, icmpLength));
-        buffer.putShort(icmp + 2, (short)checksum, java.nio.ByteOrder.BIG_ENDIAN);
+        buffer.putShort(icmp + 2, (short)checksum, ByteOrder.BIG_ENDIAN);
         return Arrays.copyOf(buffer.byteArray(), icmp + icmpLength);
     }
 }

@@ -9,7 +9,7 @@ import org.vbgw.dataplane.punt.PuntPath;
  * A forwarding worker: polls its ports in batches through its {@link Forwarder}. An Agrona {@link Agent}:
  * {@link #doWork()} returns the frames it handled, so an idle strategy backs off when there is no traffic
  * and spins when there is. It also sends what the control thread queued for its ports ({@link InjectPort}),
- * so each port has one transmitting thread.
+ * so the control thread never writes a port's transmit ring.
  */
 public final class Worker implements Agent
 {
