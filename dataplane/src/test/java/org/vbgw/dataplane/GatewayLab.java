@@ -16,6 +16,7 @@ import org.vbgw.io.testing.Netns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Pattern;
 
 /**
  * The namespace topology of the data plane's integration test, built and torn down as one thing.
@@ -177,7 +178,9 @@ final class GatewayLab implements AutoCloseable
         ports[DX2] = own(PacketSocket.open(g2));
         ports[VPC] = own(PacketSocket.open(g3));
         own(HostKernelBypass.install(List.of(g1, g2, g3)));
-        dp = own(new Dataplane(new Port[] {ports[DX1], ports[DX2], ports[VPC]}, Dataplane.Config.defaults()));
+        // One worker, the default; -Dvbgw.it.workers=N runs the same test with more.
+        dp = own(new Dataplane(new Port[] {ports[DX1], ports[DX2], ports[VPC]},
+            Dataplane.Config.defaults().withWorkers(Integer.getInteger("vbgw.it.workers", 1))));
 
         final List<IpPrefix> idc = List.of(IpPrefix.parse("192.168.0.0/16"), IpPrefix.parse("2001:db8:100::/48"));
         dp.addVif(new Vif(DX1, "dx1", DX1, VID_DX1, 0, 0, ports[DX1].macAddress(), 1500,
@@ -206,6 +209,7 @@ final class GatewayLab implements AutoCloseable
         fib.addRoute(IpPrefix.parse("172.16.0.0/24"), 3);
         fib.addRoute(IpPrefix.parse("2001:db8:ffff::/64"), 4);
         dp.start();
+        System.out.println("vbgw: " + dp.workerCount() + " worker(s) on " + g1 + ", " + g2 + ", " + g3);
 
         await("vbgw resolves cpe on dx1 and dx2 by ARP and ND", 15_000, () -> dp.call(() ->
             dp.adjacencies().get(NH_DX1_V4) != null && dp.adjacencies().get(NH_DX2_V4) != null &&
@@ -232,13 +236,17 @@ final class GatewayLab implements AutoCloseable
         return resource;
     }
 
-    /** The sum over workers of the data plane counters with exactly this label. */
+    /**
+     * The sum of the data plane counters whose label matches {@code label}, where {@code *} stands for a
+     * worker number: {@code "worker * drop_unknown_vlan"} sums that verdict over all workers.
+     */
     long counter(final String label)
     {
+        final Pattern pattern = Pattern.compile(Pattern.quote(label).replace("*", "\\E\\d+\\Q"));
         final long[] sum = new long[1];
         dp.counters().forEach((id, l) ->
         {
-            if (l.equals(label))
+            if (pattern.matcher(l).matches())
             {
                 sum[0] += dp.counters().getCounterValue(id);
             }
