@@ -28,6 +28,7 @@ import org.vbgw.dataplane.pipeline.Forwarder;
 import org.vbgw.dataplane.pipeline.TokenBucket;
 import org.vbgw.dataplane.pipeline.Worker;
 import org.vbgw.dataplane.pipeline.WorkerCounters;
+import org.vbgw.dataplane.punt.InjectPort;
 import org.vbgw.dataplane.punt.PuntPath;
 import org.vbgw.dataplane.punt.PuntReceiver;
 import org.vbgw.dataplane.vif.Vif;
@@ -56,7 +57,11 @@ import java.util.function.Supplier;
  * adjacencies and the neighbour table; N workers forward. Methods marked "control thread" must run on it:
  * call them from a {@link ControlTask} (how the agent's journal applier runs) or through {@link #call}.
  * Before {@link #start()}, the caller's thread is the control thread, and {@link #doControlWork} runs a duty
- * cycle by hand (tests, replay).
+ * cycle by hand (tests, replay). Once started, what the control thread sends on a port (ARP and ND, packets
+ * released after resolution, gratuitous ARP, frames from the host TAPs) is handed to the worker that owns
+ * the port ({@link InjectPort}), so the control thread never writes a port's transmit ring. Known limit: with
+ * more than one worker, a worker still transmits itself on whatever egress port a packet needs, so a port can
+ * be written by several workers; that needs a transmit queue (or socket) per worker and port, not done yet.
  */
 public final class Dataplane implements AutoCloseable
 {
@@ -106,6 +111,8 @@ public final class Dataplane implements AutoCloseable
 
     private final Config config;
     private final Port[] ports;
+    /** The control thread's transmit side of each port; the port's worker sends what it queues. */
+    private final InjectPort[] injectPorts;
     private final EpochNanoClock clock;
     private final Fib fib = new Fib();
     private final VifTable vifs;
@@ -140,15 +147,20 @@ public final class Dataplane implements AutoCloseable
     {
         this.config = config;
         this.ports = ports.clone();
+        this.injectPorts = new InjectPort[ports.length];
+        for (int p = 0; p < ports.length; p++)
+        {
+            injectPorts[p] = new InjectPort(ports[p], 1 << 18);
+        }
         this.clock = clock;
         this.vifs = new VifTable(ports.length, config.maxVifs());
         this.adjacencies = new AdjacencyTable(config.maxNextHops());
-        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, this.ports);
+        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, injectPorts);
         this.neighbours = new NeighbourTable(config.neighbourCapacity(), config.neighbourTimers(), resolver, 16, 4096, 9216 + 64);
         resolver.attach(neighbours);
         final ManyToOneRingBuffer priority = ring(config.puntRingBytes());
         final ManyToOneRingBuffer normal = ring(config.puntRingBytes());
-        this.puntReceiver = new PuntReceiver(vifs, this.ports, config.maxVifs(), neighbours, priority, normal);
+        this.puntReceiver = new PuntReceiver(vifs, injectPorts, config.maxVifs(), neighbours, priority, normal);
         if (config.countersFile() != null)
         {
             this.countersFile = CountersFile.create(config.countersFile(), 16384);
@@ -179,7 +191,8 @@ public final class Dataplane implements AutoCloseable
             final PuntPath punt = new PuntPath(priority, normal, config.maxVifs(), config.puntRatesPerSecond(), now);
             final Forwarder forwarder = new Forwarder(this.ports, vifs, fib, adjacencies, punt, workerCounters[w],
                 new TokenBucket(config.icmpErrorsPerSecond(), Math.max(10, config.icmpErrorsPerSecond() / 10), now));
-            workers[w] = new Worker("vbgw-worker-" + w, forwarder, punt, mine.stream().mapToInt(Integer::intValue).toArray(), clock);
+            workers[w] = new Worker("vbgw-worker-" + w, forwarder, punt, mine.stream().mapToInt(Integer::intValue).toArray(),
+                injectPorts, clock);
         }
     }
 
@@ -261,11 +274,11 @@ public final class Dataplane implements AutoCloseable
                 final int n = arp.gratuitous(scratch, 0, encap, a.ipv4Address());
                 if (n > 0)
                 {
-                    ports[vif.portIndex()].send(scratch, 0, n);
+                    injectPorts[vif.portIndex()].send(scratch, 0, n);
                 }
             }
         }
-        ports[vif.portIndex()].flush();
+        injectPorts[vif.portIndex()].flush();
     }
 
     /**
@@ -447,6 +460,11 @@ public final class Dataplane implements AutoCloseable
     /** Starts the control thread and one thread per worker. */
     public void start()
     {
+        // From here on the control thread and the workers are different threads: hand its frames over.
+        for (final InjectPort p : injectPorts)
+        {
+            p.handOff();
+        }
         final AgentRunner control = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
             Throwable::printStackTrace, null, new Agent()
             {

@@ -2,12 +2,14 @@ package org.vbgw.dataplane.pipeline;
 
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.EpochNanoClock;
+import org.vbgw.dataplane.punt.InjectPort;
 import org.vbgw.dataplane.punt.PuntPath;
 
 /**
  * A forwarding worker: polls its ports in batches through its {@link Forwarder}. An Agrona {@link Agent}:
  * {@link #doWork()} returns the frames it handled, so an idle strategy backs off when there is no traffic
- * and spins when there is.
+ * and spins when there is. It also sends what the control thread queued for its ports ({@link InjectPort}),
+ * so the control thread never writes a port's transmit ring.
  */
 public final class Worker implements Agent
 {
@@ -18,15 +20,21 @@ public final class Worker implements Agent
     private final Forwarder forwarder;
     private final PuntPath punt;
     private final int[] portIndexes;
+    private final InjectPort[] injectPorts;
     private final EpochNanoClock clock;
 
+    /**
+     * @param injectPorts the control thread's transmit queues, indexed by port like the data plane's ports;
+     *     this worker drains those of its own ports.
+     */
     public Worker(final String name, final Forwarder forwarder, final PuntPath punt, final int[] portIndexes,
-        final EpochNanoClock clock)
+        final InjectPort[] injectPorts, final EpochNanoClock clock)
     {
         this.name = name;
         this.forwarder = forwarder;
         this.punt = punt;
         this.portIndexes = portIndexes.clone();
+        this.injectPorts = injectPorts.clone();
         this.clock = clock;
     }
 
@@ -38,6 +46,7 @@ public final class Worker implements Agent
         int work = 0;
         for (final int port : portIndexes)
         {
+            work += injectPorts[port].drain(BATCH);
             work += forwarder.poll(port, BATCH, now);
         }
         return work;

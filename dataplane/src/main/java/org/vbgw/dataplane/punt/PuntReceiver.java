@@ -242,7 +242,20 @@ public final class PuntReceiver implements MessageHandler
             }
             return;
         }
-        final long targetMac = ndp.linkLayerAddressOption(NdpFlyweight.OPTION_TARGET_LINK_LAYER_ADDRESS, icmpLength);
+        long targetMac = ndp.linkLayerAddressOption(NdpFlyweight.OPTION_TARGET_LINK_LAYER_ADDRESS, icmpLength);
+        if (targetMac == NdpFlyweight.NO_MAC && ndp.isSolicited())
+        {
+            // Linux leaves the option out when it answers a unicast solicitation (RFC 4861 §7.2.4 allows it),
+            // which is how the table refreshes a live neighbour. RFC 4861 §7.2.5: a solicited advertisement
+            // without the option still confirms an entry that has a MAC, and keeps that MAC. Without this
+            // every IPv6 neighbour failed 30 s after it resolved, taking its next hops down.
+            final int entry = neighbours.find(vif.id(), true, targetHi, targetLo);
+            if (entry != NeighbourTable.NO_ENTRY && neighbours.state(entry) != NeighbourState.INCOMPLETE &&
+                neighbours.state(entry) != NeighbourState.FAILED)
+            {
+                targetMac = neighbours.mac(entry);
+            }
+        }
         if (targetMac != NdpFlyweight.NO_MAC)
         {
             neighbours.learn(vif.id(), true, targetHi, targetLo, targetMac, ndp.isSolicited(), nowNs);
