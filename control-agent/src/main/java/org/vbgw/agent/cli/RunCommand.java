@@ -5,6 +5,7 @@ import org.vbgw.agent.config.Diagnostic;
 import org.vbgw.agent.run.GatewayRuntime;
 import org.vbgw.agent.run.HostTapSpec;
 import org.vbgw.dataplane.Dataplane;
+import org.vbgw.dataplane.HostKernelBypass;
 import org.vbgw.dataplane.vif.Vif;
 import org.vbgw.io.Port;
 import org.vbgw.io.linux.PacketSocket;
@@ -71,10 +72,22 @@ public final class RunCommand implements Callable<Integer>
             port -> PacketSocket.open(port.linuxInterface(),
                 new PacketSocketOptions().tx(txMode, 512).qdiscBypass(true).promiscuous(true)),
             spec -> noTaps ? null : openTap(spec), dpConfig);
+        // The host kernel must not also route, answer or spend CPU on the frames vbgw forwards.
+        final HostKernelBypass bypass;
+        try
+        {
+            bypass = HostKernelBypass.install(check.config().ports().stream().map(p -> p.linuxInterface()).toList());
+        }
+        catch (final RuntimeException ex)
+        {
+            runtime.close();
+            throw ex;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
             runtime.close();
+            bypass.close();
             stopped.countDown();
         }, "vbgw-shutdown"));
         // Program the FIB before the first frame is forwarded, so the gateway starts with its full table.
