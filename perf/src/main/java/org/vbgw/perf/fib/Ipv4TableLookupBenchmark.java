@@ -31,6 +31,10 @@ import java.util.concurrent.TimeUnit;
  * baselines sweep only the first {@link #SLOW_ADDRESSES} of the same array, to keep one invocation
  * near a second; their per-lookup cost does not depend on the cache footprint of the array.
  * <p>
+ * The {@code *Dependent} variants make each address depend on the previous result, so lookups
+ * cannot overlap in the CPU: the latency-bound figure, what a forwarder sees when its per-packet work
+ * leaves no room to have several lookups in flight. The plain ones are the throughput-bound figure.
+ * <p>
  * Routes: {@code -p routes=...}, a route file or {@code synthetic-N} (see {@link RouteSource});
  * by default the Internet set from {@code perf/scripts/fetch-prefixes.sh} and the synthetic 1M table.
  * Quick run from the repository root:
@@ -148,6 +152,35 @@ public class Ipv4TableLookupBenchmark
             sum += table.lookup(addresses[i]);
         }
         return sum;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ADDRESSES)
+    public int vbgwDependent(final Routes routes, final Vbgw vbgw)
+    {
+        final Ipv4Table table = vbgw.table;
+        final int[] addresses = routes.addresses;
+        int result = 0;
+        for (int i = 0; i < ADDRESSES; i++)
+        {
+            // result >>> 31 is 1 only after a miss (-1): a true dependency that barely moves the address.
+            result = table.lookup(addresses[i] + (result >>> 31));
+        }
+        return result;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(ADDRESSES)
+    public int dir24x8Dependent(final Routes routes, final Dir24x8 dir)
+    {
+        final Dir24x8Table table = dir.table;
+        final int[] addresses = routes.addresses;
+        int result = 0;
+        for (int i = 0; i < ADDRESSES; i++)
+        {
+            result = table.lookup(addresses[i] + (result >>> 31));
+        }
+        return result;
     }
 
     @Benchmark
