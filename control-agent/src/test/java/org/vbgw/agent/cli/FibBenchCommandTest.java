@@ -55,8 +55,8 @@ class FibBenchCommandTest
         assertTrue(lines.get(1).matches("load time: IPv4 [0-9.]+ ms, IPv6 [0-9.]+ ms \\(bulk load\\)"), lines.get(1));
         assertTrue(lines.get(2).startsWith("memory: IPv4 table "), lines.get(2));
         assertTrue(lines.get(2).contains("heap used "), lines.get(2));
-        assertTrue(lines.get(3).matches("lookups IPv4: [0-9.]+ M/s \\(1 thread, .*uniform over covered space\\)"), lines.get(3));
-        assertTrue(lines.get(4).matches("lookups IPv6: [0-9.]+ M/s \\(1 thread, .*uniform over covered space\\)"), lines.get(4));
+        assertTrue(lines.get(3).matches("lookups IPv4: [0-9.]+ M/s \\(1 thread, .*uniform over covered space; .* per CPU-second.*\\)"), lines.get(3));
+        assertTrue(lines.get(4).matches("lookups IPv6: [0-9.]+ M/s \\(1 thread, .*uniform over covered space; .* per CPU-second.*\\)"), lines.get(4));
     }
 
     @Test
