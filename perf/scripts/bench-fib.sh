@@ -6,6 +6,7 @@
 #   perf/scripts/bench-fib.sh            full run (JMH defaults of each class: 5 x 2 s iterations)
 #   perf/scripts/bench-fib.sh --quick    short run to check everything works (-f 1 -wi 2 -i 3, 1 s)
 #   perf/scripts/bench-fib.sh [--quick] REGEX [JMH OPTIONS...]   only benchmarks matching REGEX
+#   BENCH_JAVA_OPTS=-Djmh.ignoreLock=true perf/scripts/bench-fib.sh ...   when another JMH run holds the lock
 #
 # Run from anywhere; the benchmarks resolve perf/data/ against the repository root.
 set -euo pipefail
@@ -38,5 +39,7 @@ fi
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$ROOT/perf/target/jmh-fib-$MODE-$STAMP.json"
 echo "bench-fib: $MODE run of '$PATTERN', results in $OUT" >&2
-java -jar "$JAR" "$PATTERN" "${QUICK[@]}" -prof gc -rf json -rff "$OUT" "$@"
+# BENCH_JAVA_OPTS reaches the JMH host JVM, e.g. -Djmh.ignoreLock=true on a machine shared with other runs.
+# shellcheck disable=SC2086
+java ${BENCH_JAVA_OPTS:-} -jar "$JAR" "$PATTERN" "${QUICK[@]}" -prof gc -rf json -rff "$OUT" "$@"
 echo "bench-fib: results in $OUT" >&2
