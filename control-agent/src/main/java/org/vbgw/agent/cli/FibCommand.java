@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
     name = "fib",
     mixinStandardHelpOptions = true,
     description = "Query and size the forwarding table offline.",
-    subcommands = { FibLookupCommand.class })
+    subcommands = { FibLookupCommand.class, FibBenchCommand.class })
 public final class FibCommand
 {
 }

@@ -15,18 +15,39 @@ import java.util.List;
 /**
  * A route file: {@code PREFIX NEXTHOP_ID} per line, IPv4 and IPv6 mixed, {@code #} starts a comment.
  * Loads into an {@link Ipv4Table} and an {@link Ipv6Table}; every bad line is reported at once with
- * its line number, and nothing is loaded when any line is bad.
+ * its line number, and nothing is loaded when any line is bad. {@link #read(Path)} parses only, into
+ * a {@link RouteList}, for callers that bulk-load or build other structures from the same routes.
  */
 public final class RouteFile
 {
     private final Ipv4Table ipv4 = new Ipv4Table();
     private final Ipv6Table ipv6 = new Ipv6Table();
 
+    /** Parses {@code file} and adds its routes one by one, so a later duplicate replaces an earlier one. */
     public static RouteFile load(final Path file) throws IOException
     {
+        final RouteList list = read(file);
+        final RouteFile routes = new RouteFile();
+        for (int i = 0; i < list.ipv4Count(); i++)
+        {
+            routes.ipv4.put(list.ipv4Prefixes()[i], list.ipv4Lengths()[i], list.ipv4Values()[i]);
+        }
+        for (int i = 0; i < list.ipv6Count(); i++)
+        {
+            routes.ipv6.put(list.ipv6His()[i], list.ipv6Los()[i], list.ipv6Lengths()[i], list.ipv6Values()[i]);
+        }
+        return routes;
+    }
+
+    /**
+     * Parses {@code file} without loading any table.
+     *
+     * @throws IllegalArgumentException listing every bad line with its number.
+     */
+    public static RouteList read(final Path file) throws IOException
+    {
         final List<String> errors = new ArrayList<>();
-        final List<IpPrefix> prefixes = new ArrayList<>();
-        final List<Integer> values = new ArrayList<>();
+        final RouteList list = new RouteList();
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8))
         {
             String line;
@@ -54,8 +75,7 @@ public final class RouteFile
                     {
                         throw new IllegalArgumentException("next hop id must be >= 0: " + fields[1]);
                     }
-                    prefixes.add(prefix);
-                    values.add(nextHop);
+                    list.add(prefix, nextHop);
                 }
                 catch (final NumberFormatException ex)
                 {
@@ -72,20 +92,7 @@ public final class RouteFile
             throw new IllegalArgumentException(errors.size() + " bad line(s) in " + file + ":\n  " +
                 String.join("\n  ", errors));
         }
-        final RouteFile routes = new RouteFile();
-        for (int i = 0; i < prefixes.size(); i++)
-        {
-            final IpPrefix p = prefixes.get(i);
-            if (p.ipv6())
-            {
-                routes.ipv6.put(p.hi(), p.lo(), p.length(), values.get(i));
-            }
-            else
-            {
-                routes.ipv4.put(p.ipv4Address(), p.length(), values.get(i));
-            }
-        }
-        return routes;
+        return list;
     }
 
     public Ipv4Table ipv4()
