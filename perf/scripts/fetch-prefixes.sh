@@ -50,9 +50,9 @@ for csv in asn-ipv4-num.csv asn-ipv6-num.csv; do
     }
 done
 
-# The converter is a class of the perf module; build it when the benchmarks jar is missing.
+# The converter is a class of the perf module; build it when the benchmarks jar is missing or stale.
 JAR="$ROOT/perf/target/benchmarks.jar"
-if [ ! -f "$JAR" ]; then
+if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT/perf/src" "$ROOT/perf/pom.xml" -newer "$JAR" -print -quit)" ]; then
     command -v mvn >/dev/null || { echo "fetch-prefixes: Maven is needed to build $JAR" >&2; exit 2; }
     echo "fetch-prefixes: building $JAR" >&2
     (cd "$ROOT" && mvn -q -B -pl perf -am package -DskipTests)
