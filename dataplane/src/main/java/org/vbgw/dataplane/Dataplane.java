@@ -59,9 +59,9 @@ import java.util.function.Supplier;
  * Before {@link #start()}, the caller's thread is the control thread, and {@link #doControlWork} runs a duty
  * cycle by hand (tests, replay). Once started, what the control thread sends on a port (ARP and ND, packets
  * released after resolution, gratuitous ARP, frames from the host TAPs) is handed to the worker that owns
- * the port ({@link InjectPort}), so the control thread never writes a port's transmit ring. Known limit: with
- * more than one worker, a worker still transmits itself on whatever egress port a packet needs, so a port can
- * be written by several workers; that needs a transmit queue (or socket) per worker and port, not done yet.
+ * the port's first handle ({@link InjectPort}), so the control thread never writes a port's transmit ring.
+ * Several workers each have a handle of their own on every port (AF_PACKET fanout), so no transmit ring ever
+ * has two writers.
  */
 public final class Dataplane implements AutoCloseable
 {
@@ -138,13 +138,34 @@ public final class Dataplane implements AutoCloseable
     private final List<AgentRunner> runners = new ArrayList<>();
     private volatile Thread controlThread;
 
+    /** A data plane with one worker on these ports. */
     public Dataplane(final Port[] ports, final Config config)
     {
-        this(ports, config, new OffsetEpochNanoClock());
+        this(new Port[][] {ports}, config, new OffsetEpochNanoClock());
     }
 
+    /** A data plane with one worker on these ports, on the given clock (tests run time by hand). */
     public Dataplane(final Port[] ports, final Config config, final EpochNanoClock clock)
     {
+        this(new Port[][] {ports}, config, clock);
+    }
+
+    /**
+     * A data plane with one worker per row of {@code portsByWorker}: row {@code w} holds worker {@code w}'s own
+     * handle on every port (e.g. AF_PACKET sockets in one fanout group per interface), so each worker receives
+     * its share of every port and transmits only on its own handles: no transmit ring has two writers. Row 0
+     * also carries the control thread's frames (through worker 0) and the ports' statistics and link state.
+     */
+    public Dataplane(final Port[][] portsByWorker, final Config config, final EpochNanoClock clock)
+    {
+        final Port[] ports = portsByWorker[0];
+        for (final Port[] row : portsByWorker)
+        {
+            if (row.length != ports.length)
+            {
+                throw new IllegalArgumentException("every worker needs a handle on each of the " + ports.length + " ports");
+            }
+        }
         this.config = config;
         this.ports = ports.clone();
         this.injectPorts = new InjectPort[ports.length];
@@ -177,22 +198,23 @@ public final class Dataplane implements AutoCloseable
         this.controlCounters = new ControlCounters(counters, 100_000_000L);
         publishControlCounters();
         final long now = clock.nanoTime();
-        final int n = Math.max(1, Math.min(config.workers(), ports.length));
+        final int n = portsByWorker.length;
         this.workers = new Worker[n];
         this.workerCounters = new WorkerCounters[n];
+        final int[] all = new int[ports.length];
+        for (int p = 0; p < all.length; p++)
+        {
+            all[p] = p;
+        }
         for (int w = 0; w < n; w++)
         {
-            final List<Integer> mine = new ArrayList<>();
-            for (int p = w; p < ports.length; p += n)
-            {
-                mine.add(p);
-            }
             workerCounters[w] = new WorkerCounters(counters, w, config.maxVifs(), config.maxNextHops());
             final PuntPath punt = new PuntPath(priority, normal, config.maxVifs(), config.puntRatesPerSecond(), now);
-            final Forwarder forwarder = new Forwarder(this.ports, vifs, fib, adjacencies, punt, workerCounters[w],
+            final Forwarder forwarder = new Forwarder(portsByWorker[w].clone(), vifs, fib, adjacencies, punt,
+                workerCounters[w],
                 new TokenBucket(config.icmpErrorsPerSecond(), Math.max(10, config.icmpErrorsPerSecond() / 10), now));
-            workers[w] = new Worker("vbgw-worker-" + w, forwarder, punt, mine.stream().mapToInt(Integer::intValue).toArray(),
-                injectPorts, clock);
+            workers[w] = new Worker("vbgw-worker-" + w, forwarder, punt, all,
+                w == 0 ? injectPorts : new InjectPort[0], clock);
         }
     }
 

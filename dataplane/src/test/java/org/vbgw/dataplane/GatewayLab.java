@@ -174,13 +174,29 @@ final class GatewayLab implements AutoCloseable
 
     private void startGateway()
     {
-        ports[DX1] = own(PacketSocket.open(g1));
-        ports[DX2] = own(PacketSocket.open(g2));
-        ports[VPC] = own(PacketSocket.open(g3));
+        // One worker, the default; -Dvbgw.it.workers=N runs the same test with more, each worker with its own
+        // socket on every port, the sockets of a port in one fanout group.
+        final int workers = Integer.getInteger("vbgw.it.workers", 1);
+        final String[] names = {g1, g2, g3};
+        final PacketSocket[][] handles = new PacketSocket[workers][3];
+        for (int w = 0; w < workers; w++)
+        {
+            for (int p = 0; p < 3; p++)
+            {
+                final org.vbgw.io.linux.PacketSocketOptions options = new org.vbgw.io.linux.PacketSocketOptions();
+                if (workers > 1)
+                {
+                    options.fanoutHash(((int)ProcessHandle.current().pid() * 8 + p) & 0xFFFF);
+                }
+                handles[w][p] = own(PacketSocket.open(names[p], options));
+            }
+        }
+        ports[DX1] = handles[0][DX1];
+        ports[DX2] = handles[0][DX2];
+        ports[VPC] = handles[0][VPC];
         own(HostKernelBypass.install(List.of(g1, g2, g3)));
-        // One worker, the default; -Dvbgw.it.workers=N runs the same test with more.
-        dp = own(new Dataplane(new Port[] {ports[DX1], ports[DX2], ports[VPC]},
-            Dataplane.Config.defaults().withWorkers(Integer.getInteger("vbgw.it.workers", 1))));
+        dp = own(new Dataplane(handles, Dataplane.Config.defaults().withWorkers(workers),
+            new org.agrona.concurrent.OffsetEpochNanoClock()));
 
         final List<IpPrefix> idc = List.of(IpPrefix.parse("192.168.0.0/16"), IpPrefix.parse("2001:db8:100::/48"));
         dp.addVif(new Vif(DX1, "dx1", DX1, VID_DX1, 0, 0, ports[DX1].macAddress(), 1500,

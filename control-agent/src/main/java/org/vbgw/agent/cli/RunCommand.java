@@ -69,8 +69,7 @@ public final class RunCommand implements Callable<Integer>
         check.warnings().stream().map(Diagnostic::toString).forEach(out::println);
         final Dataplane.Config dpConfig = Dataplane.Config.defaults().withWorkers(workers).withCountersFile(countersFile);
         final GatewayRuntime runtime = new GatewayRuntime(check.config(), stateDir.resolve("journal"),
-            port -> PacketSocket.open(port.linuxInterface(),
-                new PacketSocketOptions().tx(txMode, 512).qdiscBypass(true).promiscuous(true)),
+            (port, worker, all) -> PacketSocket.open(port.linuxInterface(), options(port.linuxInterface(), all)),
             spec -> noTaps ? null : openTap(spec), dpConfig);
         // The host kernel must not also route, answer or spend CPU on the frames vbgw forwards.
         final HostKernelBypass bypass;
@@ -104,6 +103,18 @@ public final class RunCommand implements Callable<Integer>
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** Socket options of a port; with several workers, one fanout group per interface spreads flows over them. */
+    private PacketSocketOptions options(final String linuxInterface, final int workers)
+    {
+        final PacketSocketOptions options = new PacketSocketOptions().tx(txMode, 512).qdiscBypass(true).promiscuous(true);
+        if (workers > 1)
+        {
+            // Fanout group ids are per network namespace; derive one per interface and process.
+            options.fanoutHash((int)((ProcessHandle.current().pid() * 31 + linuxInterface.hashCode()) & 0xFFFF));
+        }
+        return options;
     }
 
     /** A TAP named after the VIF, with its MAC, MTU and addresses: the host sees an ordinary interface. */

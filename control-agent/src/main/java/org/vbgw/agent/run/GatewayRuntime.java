@@ -55,6 +55,7 @@ public final class GatewayRuntime implements AutoCloseable
     private final Map<String, Integer> vifIds = new HashMap<>();
     private final List<Vif> vifs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final Port[][] handles;
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
 
     /**
@@ -62,33 +63,39 @@ public final class GatewayRuntime implements AutoCloseable
      * @param taps     opens the host TAP of a VIF, or returns null for none.
      * @param dpConfig data plane sizes and options.
      */
-    public GatewayRuntime(final GatewayConfig config, final Path journalDir, final Function<PortConfig, Port> ports,
+    /** Opens worker {@code worker}'s handle (of {@code workers}) on a configured port. */
+    @FunctionalInterface
+    public interface PortOpener
+    {
+        Port open(PortConfig port, int worker, int workers);
+    }
+
+    public GatewayRuntime(final GatewayConfig config, final Path journalDir, final PortOpener ports,
         final Function<HostTapSpec, Port> taps, final Dataplane.Config dpConfig)
     {
         this.config = config;
-        final Port[] opened = new Port[config.ports().size()];
+        final int workers = Math.max(1, dpConfig.workers());
+        final Port[][] opened = new Port[workers][config.ports().size()];
         final Map<String, Integer> portIndex = new HashMap<>();
         try
         {
-            for (int i = 0; i < opened.length; i++)
+            for (int i = 0; i < config.ports().size(); i++)
             {
-                opened[i] = ports.apply(config.ports().get(i));
                 portIndex.put(config.ports().get(i).name(), i);
+                for (int w = 0; w < workers; w++)
+                {
+                    opened[w][i] = ports.open(config.ports().get(i), w, workers);
+                }
             }
         }
         catch (final RuntimeException ex)
         {
-            for (final Port p : opened)
-            {
-                if (p != null)
-                {
-                    p.close();
-                }
-            }
+            closeAll(opened);
             throw ex;
         }
-        this.dataplane = new Dataplane(opened, dpConfig);
-        buildVifs(portIndex, opened);
+        this.handles = opened;
+        this.dataplane = new Dataplane(opened, dpConfig, new org.agrona.concurrent.OffsetEpochNanoClock());
+        buildVifs(portIndex, opened[0]);
         for (final Vif vif : vifs)
         {
             dataplane.addVif(vif, taps.apply(new HostTapSpec(vif.name(), vif.mac(), vif.mtuBytes(),
@@ -345,9 +352,20 @@ public final class GatewayRuntime implements AutoCloseable
     {
         dataplane.close();
         journal.close();
-        for (int i = 0; i < dataplane.portCount(); i++)
+        closeAll(handles);
+    }
+
+    private static void closeAll(final Port[][] ports)
+    {
+        for (final Port[] row : ports)
         {
-            dataplane.port(i).close();
+            for (final Port p : row)
+            {
+                if (p != null)
+                {
+                    p.close();
+                }
+            }
         }
     }
 }

@@ -30,7 +30,7 @@ class GatewayRuntimeTest
     {
         final ConfigCheck check = ConfigCheck.of(Path.of("examples", example));
         assertTrue(check.ok(), check.errors().toString());
-        final GatewayRuntime rt = new GatewayRuntime(check.config(), dir.resolve("journal"), port ->
+        final GatewayRuntime rt = new GatewayRuntime(check.config(), dir.resolve("journal"), (port, worker, workers) ->
         {
             final MemoryPort[] pair = MemoryPort.pair(port.name(), port.name() + "-far", 1 << 16, port.mtuBytes());
             far.put(port.name(), pair[1]);

@@ -25,7 +25,7 @@ public final class Worker implements Agent
 
     /**
      * @param injectPorts the control thread's transmit queues, indexed by port like the data plane's ports;
-     *     this worker drains those of its own ports.
+     *     only the worker that owns the ports' first handles drains them (an empty array for the others).
      */
     public Worker(final String name, final Forwarder forwarder, final PuntPath punt, final int[] portIndexes,
         final InjectPort[] injectPorts, final EpochNanoClock clock)
@@ -46,7 +46,10 @@ public final class Worker implements Agent
         int work = 0;
         for (final int port : portIndexes)
         {
-            work += injectPorts[port].drain(BATCH);
+            if (port < injectPorts.length)
+            {
+                work += injectPorts[port].drain(BATCH);
+            }
             work += forwarder.poll(port, BATCH, now);
         }
         return work;
