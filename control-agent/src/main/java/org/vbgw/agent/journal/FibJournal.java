@@ -1,6 +1,5 @@
 package org.vbgw.agent.journal;
 
-import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ChronicleQueue;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.RollCycles;
@@ -8,7 +7,6 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
-import java.util.zip.CRC32C;
 
 /**
  * The FIB journal: every change the agent makes to the forwarding table, in order, in a Chronicle Queue.
@@ -22,13 +20,12 @@ public final class FibJournal implements FibWriter, AutoCloseable
     private final Path directory;
     private final ChronicleQueue queue;
     private final ExcerptAppender appender;
-    private final CRC32C crc = new CRC32C();
-    private final LongSupplier clockNs;
+    private final FibChangeEncoder encoder;
 
     private FibJournal(final Path directory, final LongSupplier clockNs)
     {
         this.directory = directory;
-        this.clockNs = clockNs;
+        this.encoder = new FibChangeEncoder(clockNs);
         this.queue = openQueue(directory);
         this.appender = queue.createAppender();
     }
@@ -81,13 +78,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.NEXT_HOP, clockNs.getAsLong());
-            out.writeInt(nextHopId);
-            out.writeInt(vifId);
-            FibChange.address(out, ipv6, hi, lo);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).nextHop(nextHopId, vifId, ipv6, hi, lo);
         }
         return appender.lastIndexAppended();
     }
@@ -97,11 +88,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.NEXT_HOP_REMOVED, clockNs.getAsLong());
-            out.writeInt(nextHopId);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).nextHopRemoved(nextHopId);
         }
         return appender.lastIndexAppended();
     }
@@ -111,13 +98,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.NEXT_HOP_STATE, clockNs.getAsLong());
-            out.writeInt(nextHopId);
-            out.writeBoolean(alive);
-            out.writeByte((byte)cause);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).nextHopState(nextHopId, alive, cause);
         }
         return appender.lastIndexAppended();
     }
@@ -126,25 +107,9 @@ public final class FibJournal implements FibWriter, AutoCloseable
     public long group(final int groupId, final int[] nextHopIds, final int[] weights, final int memberCount,
         final int backupGroupId)
     {
-        if (memberCount < 0 || memberCount > FibChange.MAX_GROUP_MEMBERS)
-        {
-            throw new IllegalArgumentException("group " + groupId + ": " + memberCount + " members (max " +
-                FibChange.MAX_GROUP_MEMBERS + ")");
-        }
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.GROUP, clockNs.getAsLong());
-            out.writeInt(groupId);
-            out.writeInt(backupGroupId);
-            out.writeInt(memberCount);
-            for (int i = 0; i < memberCount; i++)
-            {
-                out.writeInt(nextHopIds[i]);
-                out.writeInt(weights[i]);
-            }
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).group(groupId, nextHopIds, weights, memberCount, backupGroupId);
         }
         return appender.lastIndexAppended();
     }
@@ -154,11 +119,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.GROUP_REMOVED, clockNs.getAsLong());
-            out.writeInt(groupId);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).groupRemoved(groupId);
         }
         return appender.lastIndexAppended();
     }
@@ -168,13 +129,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.ROUTE, clockNs.getAsLong());
-            FibChange.address(out, ipv6, hi, lo);
-            out.writeByte((byte)length);
-            out.writeInt(groupId);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).route(ipv6, hi, lo, length, groupId);
         }
         return appender.lastIndexAppended();
     }
@@ -184,12 +139,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.ROUTE_REMOVED, clockNs.getAsLong());
-            FibChange.address(out, ipv6, hi, lo);
-            out.writeByte((byte)length);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).routeRemoved(ipv6, hi, lo, length);
         }
         return appender.lastIndexAppended();
     }
@@ -199,13 +149,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.NEIGHBOUR, clockNs.getAsLong());
-            out.writeInt(vifId);
-            FibChange.address(out, ipv6, hi, lo);
-            out.writeLong(mac);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).neighbour(vifId, ipv6, hi, lo, mac);
         }
         return appender.lastIndexAppended();
     }
@@ -215,12 +159,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.NEIGHBOUR_REMOVED, clockNs.getAsLong());
-            out.writeInt(vifId);
-            FibChange.address(out, ipv6, hi, lo);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).neighbourRemoved(vifId, ipv6, hi, lo);
         }
         return appender.lastIndexAppended();
     }
@@ -230,12 +169,7 @@ public final class FibJournal implements FibWriter, AutoCloseable
     {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, FibChange.VIF_ADMIN, clockNs.getAsLong());
-            out.writeInt(vifId);
-            out.writeBoolean(up);
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).vifAdminState(vifId, up);
         }
         return appender.lastIndexAppended();
     }
@@ -244,23 +178,19 @@ public final class FibJournal implements FibWriter, AutoCloseable
     @Override
     public long transactionBegin()
     {
-        return marker(FibChange.TXN_BEGIN);
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            encoder.target(dc.wire().bytes()).transactionBegin();
+        }
+        return appender.lastIndexAppended();
     }
 
     @Override
     public long transactionEnd()
     {
-        return marker(FibChange.TXN_END);
-    }
-
-    private long marker(final int type)
-    {
         try (DocumentContext dc = appender.writingDocument())
         {
-            final Bytes<?> out = dc.wire().bytes();
-            final long start = out.writePosition();
-            FibChange.header(out, type, clockNs.getAsLong());
-            FibChange.seal(out, start, crc);
+            encoder.target(dc.wire().bytes()).transactionEnd();
         }
         return appender.lastIndexAppended();
     }
