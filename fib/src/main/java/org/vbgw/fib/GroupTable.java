@@ -266,15 +266,23 @@ final class GroupTable
         {
             return 0;
         }
-        for (final int id : ids(containing))
+        // All own tables first, then publication: every republished slot then goes straight from its old
+        // resolved table to its final one, even when its fallback is another group changed by this call.
+        final int[] candidates = ids(containing);
+        int changed = 0;
+        for (final int id : candidates)
         {
             final NextHopGroup group = groups.get(id);
             final int[] before = group.ownTable();
             if (group.memberAlive(nextHopId, alive))
             {
                 trackBytes(before, group.ownTable());
-                republishWithVariants(group);
+                candidates[changed++] = id;
             }
+        }
+        for (int i = 0; i < changed; i++)
+        {
+            republishWithVariants(groups.get(candidates[i]));
         }
         return rewritten;
     }
@@ -326,7 +334,9 @@ final class GroupTable
             // Variants that fell back to this one belong to routes being re-pointed in the same route
             // change; they are released too, so their dependents entry can go.
             dependents.remove(d.id);
-            SLOT.setRelease(derivedSlots, d.id - FIRST_DERIVED_ID, (int[])null);
+            // The slot keeps its last table: a reader that looked the route up before it was re-pointed
+            // still forwards as the FIB did a moment ago, instead of dropping. The quarantine keeps the id
+            // from being reused while such a reader could still be in flight.
             freeDerivedIds.addLast(d.id);
         }
     }
@@ -346,16 +356,36 @@ final class GroupTable
         }
     }
 
+    /**
+     * A group's resolved table from the writer's final state: the own table of the first group along its
+     * fallback chain that has a live member. Walks own tables rather than the fallbacks' published slots,
+     * which may not have been republished yet in this change. Chains are acyclic and short (explicit
+     * backups are bounded; a variant's cover is a strictly shorter prefix).
+     */
+    private int[] resolve(final int id)
+    {
+        int x = id;
+        while (true)
+        {
+            final DerivedGroup d = x < FIRST_DERIVED_ID ? null : derived.get(x);
+            final NextHopGroup base = groups.get(d == null ? x : d.baseGroupId);
+            final int[] own = base.ownTable();
+            if (own != null)
+            {
+                return own;
+            }
+            x = d == null ? base.backupGroupId() : fallbackOf(d);
+            if (x == Fib.NO_GROUP)
+            {
+                return null;
+            }
+        }
+    }
+
     /** Recomputes one group's resolved table; if it changed, publishes it and recurses into dependents. */
     private void republish(final int id)
     {
-        final NextHopGroup base = groups.get(id < FIRST_DERIVED_ID ? id : derived.get(id).baseGroupId);
-        int[] table = base.ownTable();
-        if (table == null)
-        {
-            final int fallback = id < FIRST_DERIVED_ID ? base.backupGroupId() : fallbackOf(derived.get(id));
-            table = fallback == Fib.NO_GROUP ? null : resolved(fallback);
-        }
+        final int[] table = resolve(id);
         if (table == resolved(id))
         {
             return;
