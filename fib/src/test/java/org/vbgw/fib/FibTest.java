@@ -269,6 +269,68 @@ class FibTest
         assertEquals(setOf(5, 6), answers(ipv4("10.2.0.1")));
     }
 
+    @Test
+    void ipv6BulkLoadFollowsCoversLikeIpv4()
+    {
+        final IpPrefix p32 = IpPrefix.parse("2001:db8::/32");
+        final IpPrefix p48 = IpPrefix.parse("2001:db8:5::/48");
+        final IpPrefix p64 = IpPrefix.parse("2001:db8:5:1::/64");
+        fib.loadIpv6Routes(new long[] {p64.hi(), p32.hi(), p48.hi()}, new long[] {0, 0, 0}, new int[] {64, 32, 48},
+            new int[] {2, 3, 1}, 3);
+        assertEquals(3, fib.routeCount());
+        assertEquals(2, fib.derivedGroupCount());
+        final IpPrefix host = IpPrefix.parse("2001:db8:5:1::9");
+        assertEquals(2, fib.baseGroupOf(fib.lookupIpv6(host.hi(), host.lo())));
+        kill(3, 4);
+        assertEquals(fib.selectNextHop(1, 99), fib.selectNextHop(fib.lookupIpv6(host.hi(), host.lo()), 99));
+        kill(1, 2);
+        assertEquals(fib.selectNextHop(3, 99), fib.selectNextHop(fib.lookupIpv6(host.hi(), host.lo()), 99));
+        final List<String> dump = new ArrayList<>();
+        fib.forEachRoute((p, g) -> dump.add(p + "=" + g));
+        assertEquals(List.of("2001:db8::/32=3", "2001:db8:5::/48=1", "2001:db8:5:1::/64=2"), dump);
+
+        fib.loadIpv6Routes(new long[0], new long[0], new int[0], new int[0], 0);
+        assertEquals(0, fib.routeCount());
+        assertEquals(0, fib.derivedGroupCount(), "variants of the replaced routes are released");
+    }
+
+    @Test
+    void unusedGroupsAndNextHopsCanBeRemoved()
+    {
+        fib.addRoute(P8, 1);
+        fib.removeRoute(P8);
+        fib.removeGroup(1);
+        assertEquals(Fib.NO_NEXT_HOP, fib.selectNextHop(1, 0), "a removed group forwards nowhere");
+        assertNull(fib.group(1));
+        fib.removeNextHop(1);
+        assertNull(fib.nextHop(1));
+        assertEquals(11, fib.nextHopCount());
+        fib.addNextHop(1, 55, "2001:db8::77");
+        assertEquals(55, fib.nextHopVif(1));
+        fib.addGroup(1, new int[] {1}, null, Fib.NO_GROUP);
+        assertEquals(1, fib.selectNextHop(1, 12345));
+        assertTrue(fib.memoryBytes() > 0);
+    }
+
+    @Test
+    void deadNextHopJoiningAGroupGetsNoFlowsUntilItRevives()
+    {
+        fib.setNextHopAlive(12, false);
+        fib.addGroup(50, new int[] {11, 12}, null, Fib.NO_GROUP);
+        for (int h = 0; h < 256; h++)
+        {
+            assertEquals(11, fib.selectNextHop(50, h));
+        }
+        assertFalse(fib.nextHop(12).alive());
+        fib.setNextHopAlive(12, true);
+        final java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (int h = 0; h < 256; h++)
+        {
+            seen.add(fib.selectNextHop(50, h));
+        }
+        assertEquals(setOf(11, 12), seen);
+    }
+
     private void kill(final int... ids)
     {
         for (final int id : ids)
