@@ -191,14 +191,14 @@ public final class Fib
     /** Adds a route; refused if the prefix already has one (use {@link #replaceRoute}). */
     public void addRoute(final IpPrefix prefix, final int groupId)
     {
-        checks.existingGroup(groupId, "route " + prefix + ": group");
+        checks.routeGroup(prefix, groupId);
         routes.add(prefix, groupId);
     }
 
     /** Points an existing route at another group; the routes it covers follow. */
     public void replaceRoute(final IpPrefix prefix, final int groupId)
     {
-        checks.existingGroup(groupId, "route " + prefix + ": group");
+        checks.routeGroup(prefix, groupId);
         routes.replace(prefix, groupId);
     }
 

@@ -1,6 +1,7 @@
 package org.vbgw.fib;
 
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.TreeMap;
 
 import org.agrona.collections.IntArrayList;
@@ -167,20 +168,28 @@ final class RouteTable
     private TreeMap<IpPrefix, RouteIndex.Route> resolveLoad(
         final IpPrefix[] prefixes, final int[] groupIds, final int count, final int[] tableGroupIds)
     {
-        final TreeMap<IpPrefix, RouteIndex.Route> map = RouteIndex.newMap();
         final RouteIndex.Route[] byInput = new RouteIndex.Route[count];
         for (int i = 0; i < count; i++)
         {
-            checks.existingGroup(groupIds[i], "route " + prefixes[i] + ": group");
+            checks.routeGroup(prefixes[i], groupIds[i]);
             byInput[i] = new RouteIndex.Route(prefixes[i], groupIds[i]);
-            if (map.put(prefixes[i], byInput[i]) != null)
+        }
+        // Sorting an array (stable, near linear on sorted input) and building the tree from it in one pass
+        // is several times faster than a million tree inserts.
+        final RouteIndex.Route[] sorted = byInput.clone();
+        Arrays.sort(sorted, (x, y) -> RouteIndex.PREFIX_ORDER.compare(x.prefix, y.prefix));
+        for (int i = 1; i < count; i++)
+        {
+            if (RouteIndex.PREFIX_ORDER.compare(sorted[i - 1].prefix, sorted[i].prefix) == 0)
             {
-                throw new IllegalArgumentException("duplicate route " + prefixes[i] + " at index " + i);
+                throw new IllegalArgumentException("duplicate route " + sorted[i].prefix + " at index " +
+                    secondIndexOf(byInput, sorted[i].prefix));
             }
         }
+        final TreeMap<IpPrefix, RouteIndex.Route> map = RouteIndex.fromSorted(sorted);
         // One sweep in prefix order: the stack holds the chain of routes covering the current one.
         final ArrayDeque<RouteIndex.Route> covering = new ArrayDeque<>();
-        for (final RouteIndex.Route route : map.values())
+        for (final RouteIndex.Route route : sorted)
         {
             while (!covering.isEmpty() && !covering.peek().prefix.contains(route.prefix))
             {
@@ -194,6 +203,23 @@ final class RouteTable
             tableGroupIds[i] = byInput[i].tableGroupId;
         }
         return map;
+    }
+
+    private static int secondIndexOf(final RouteIndex.Route[] routes, final IpPrefix prefix)
+    {
+        boolean seen = false;
+        for (int i = 0; i < routes.length; i++)
+        {
+            if (routes[i].prefix.equals(prefix))
+            {
+                if (seen)
+                {
+                    return i;
+                }
+                seen = true;
+            }
+        }
+        return -1;
     }
 
     /**

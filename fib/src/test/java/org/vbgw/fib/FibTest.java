@@ -220,6 +220,18 @@ class FibTest
         final List<String> dump = new ArrayList<>();
         fib.forEachRoute((p, g) -> dump.add(p + "=" + g));
         assertEquals(List.of("10.0.0.0/8=3", "10.1.0.0/16=1", "10.1.2.0/24=2", "10.1.2.128/25=9"), dump);
+
+        // The loaded index serves later route changes: the /24 and /25 now fall back through the /8.
+        assertTrue(fib.removeRoute(IpPrefix.parse("10.1.0.0/16")));
+        fib.setNextHopAlive(3, false);
+        fib.setNextHopAlive(4, false);
+        fib.setNextHopAlive(5, true);
+        fib.setNextHopAlive(6, true);
+        assertEquals(setOf(5, 6), answers(ipv4("10.1.2.1")));
+        fib.addRoute(IpPrefix.parse("10.1.2.0/23"), 9);
+        fib.setNextHopAlive(9, true);
+        assertEquals(setOf(9), answers(ipv4("10.1.2.1")));
+        assertEquals(setOf(9), answers(ipv4("10.1.2.200")));
     }
 
     @Test
