@@ -19,6 +19,11 @@ package org.vbgw.fib;
  * every variant's resolved table current, so readers resolve in O(1). Adding, replacing or removing a
  * route walks the routes it covers (a route change, not an invalidation).
  * <p>
+ * <b>Publication order.</b> A group's table is published before any route that stores its id, and a route
+ * is re-pointed before the variant it used is released; a released variant keeps its last table (and its id
+ * is not reused for a while), so a reader that looked a route up just before a change still forwards as
+ * the FIB did a moment earlier rather than dropping.
+ * <p>
  * Bad input throws {@link IllegalArgumentException} naming the offending value, and leaves the FIB unchanged.
  */
 public final class Fib
@@ -56,7 +61,11 @@ public final class Fib
 
     // ---------------------------------------------------------------- readers: any thread, wait-free
 
-    /** The group id of the longest route matching an IPv4 address, or {@link #NO_GROUP}. */
+    /**
+     * The group id of the longest route matching an IPv4 address, or {@link #NO_GROUP}. For a route under
+     * a covering route this is a derived id ({@code >=} {@link #FIRST_DERIVED_GROUP_ID}): pass it to
+     * {@link #selectNextHop} as it is; {@link #baseGroupOf} names the route's own group.
+     */
     public int lookupIpv4(final int address)
     {
         return routes.lookupIpv4(address);

@@ -266,6 +266,58 @@ class FibTest
     }
 
     @Test
+    void growingAGroupPastItsBucketCountMovesFlowsOnlyToTheNewMember()
+    {
+        final int[] eight = {1, 2, 3, 4, 5, 6, 7, 8};
+        fib.addGroup(41, eight, null, Fib.NO_GROUP);
+        assertEquals(512, fib.group(41).bucketCount());
+        final int[] before = new int[4096];
+        for (int h = 0; h < before.length; h++)
+        {
+            before[h] = fib.selectNextHop(41, h * 0x9E3779B1);
+        }
+        fib.replaceGroup(41, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 10}, null, Fib.NO_GROUP);
+        assertEquals(1024, fib.group(41).bucketCount());
+        int moved = 0;
+        for (int h = 0; h < before.length; h++)
+        {
+            final int now = fib.selectNextHop(41, h * 0x9E3779B1);
+            if (now != before[h])
+            {
+                moved++;
+                assertEquals(10, now, "flow " + h + " moved between old members");
+            }
+        }
+        assertTrue(moved > 4096 / 9 - 150 && moved < 4096 / 9 + 150, "about a ninth of the flows moved: " + moved);
+
+        fib.replaceGroup(41, eight, null, Fib.NO_GROUP);
+        assertEquals(512, fib.group(41).bucketCount());
+        for (int h = 0; h < before.length; h++)
+        {
+            final int now = fib.selectNextHop(41, h * 0x9E3779B1);
+            assertTrue(now >= 1 && now <= 8, "flow " + h + " on " + now);
+        }
+    }
+
+    @Test
+    void freedVariantIdsAreNotReusedAtOnceAndKeepTheirLastTable()
+    {
+        fib.addRoute(P16, 1);
+        fib.addRoute(P24, 2);
+        final int first = fib.lookupIpv4(IN_24);
+        final java.util.Set<Integer> used = new java.util.HashSet<>();
+        used.add(first);
+        for (int i = 0; i < 1000; i++)
+        {
+            fib.replaceRoute(P16, i % 2 == 0 ? 3 : 1);
+            final int id = fib.lookupIpv4(IN_24);
+            assertTrue(used.add(id), "variant id " + id + " reused after " + i + " frees");
+            assertEquals(1, fib.derivedGroupCount());
+        }
+        assertEquals(fib.selectNextHop(2, 77), fib.selectNextHop(first, 77), "a freed variant still answers");
+    }
+
+    @Test
     void invalidationCountsGroupsNotRoutes()
     {
         fib.addGroup(30, new int[] {7, 8}, null, Fib.NO_GROUP);
