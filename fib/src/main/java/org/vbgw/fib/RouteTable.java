@@ -81,11 +81,16 @@ final class RouteTable
             throw new IllegalArgumentException("no route " + prefix + " to replace");
         }
         final IntArrayList released = new IntArrayList();
-        released.addInt(route.tableGroupId);
+        final int before = route.tableGroupId;
+        released.addInt(before);
         route.groupId = groupId;
         route.tableGroupId = groups.acquire(groupId, coverGroupOf(index, prefix));
-        tablePut(prefix, route.tableGroupId);
-        repointCovered(index, prefix, route.tableGroupId, released);
+        if (route.tableGroupId != before)
+        {
+            tablePut(prefix, route.tableGroupId);
+            // The routes below depend on this route only through its stored id: unchanged id, no walk.
+            repointCovered(index, prefix, route.tableGroupId, released);
+        }
         releaseAll(released);
     }
 
