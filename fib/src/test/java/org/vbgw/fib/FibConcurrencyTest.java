@@ -1,6 +1,8 @@
 package org.vbgw.fib;
 
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,12 +65,14 @@ class FibConcurrencyTest
         final int readerCount = 2;
         final Thread[] readers = new Thread[readerCount];
         final long[] checked = new long[readerCount];
+        final CountDownLatch ready = new CountDownLatch(readerCount);
         for (int r = 0; r < readerCount; r++)
         {
             final int index = r;
-            readers[r] = new Thread(() -> checked[index] = read(index), "fib-reader-" + r);
+            readers[r] = new Thread(() -> checked[index] = read(index, ready), "fib-reader-" + r);
             readers[r].start();
         }
+        assertTrue(ready.await(30, TimeUnit.SECONDS), "readers did not start");
         final int states = write(random);
         running = false;
         for (final Thread reader : readers)
@@ -153,21 +157,25 @@ class FibConcurrencyTest
      * Reader: resolves probes round robin, recording each answer with its window; checked after the writer
      * stops, so that readers never wait for the writer (they would be starved of work on a loaded machine).
      */
-    private long read(final int seed)
+    private long read(final int seed, final CountDownLatch ready)
     {
         final int[] probe = new int[MAX_OBSERVATIONS];
         final int[] answer = new int[MAX_OBSERVATIONS];
         final int[] lo = new int[MAX_OBSERVATIONS];
         final int[] hi = new int[MAX_OBSERVATIONS];
+        final int[] groupSeen = new int[MAX_OBSERVATIONS];
         int count = 0;
         int p = seed;
+        ready.countDown();
         while (running && count < MAX_OBSERVATIONS)
         {
             p = (p + 1) % PROBES;
             final long before = version.get();
-            final int nh = fib.selectNextHop(fib.lookupIpv4(probeAddress[p]), probeHash[p]);
+            final int group = fib.lookupIpv4(probeAddress[p]);
+            final int nh = fib.selectNextHop(group, probeHash[p]);
             final long after = version.get();
             probe[count] = p;
+            groupSeen[count] = group;
             answer[count] = nh;
             lo[count] = (int)(before / 2);
             hi[count] = (int)((after + 1) / 2);
@@ -187,7 +195,7 @@ class FibConcurrencyTest
             if (!valid)
             {
                 final StringBuilder sb = new StringBuilder("probe " + probe[i] + " answered " + answer[i] +
-                    " but states " + lo[i] + ".." + hi[i] + " say");
+                    " (group " + groupSeen[i] + ") but states " + lo[i] + ".." + hi[i] + " say");
                 for (int s = lo[i]; s <= hi[i]; s++)
                 {
                     sb.append(' ').append(expected[s][probe[i]]);
