@@ -183,13 +183,13 @@ public final class Fib
         groups.remove(group);
     }
 
-    /** A group as the writer holds it, or null (control plane only). */
+    /** A group as the writer holds it, or null. Writer thread only (its maps are not thread-safe). */
     public NextHopGroup group(final int id)
     {
         return groups.group(id);
     }
 
-    /** The user group a route's stored group id stands for (derived variants map to their group). */
+    /** The user group a route's stored group id stands for (derived variants map to their group). Writer only. */
     public int baseGroupOf(final int groupId)
     {
         return groups.baseGroupOf(groupId);
