@@ -19,6 +19,11 @@ package org.vbgw.fib;
  * every variant's resolved table current, so readers resolve in O(1). Adding, replacing or removing a
  * route walks the routes it covers (a route change, not an invalidation).
  * <p>
+ * <b>Two reads.</b> Resolving a packet is two wait-free reads, the route's group id and then that group's
+ * table, each from some state the FIB was in: a packet whose lookup ran just before its route moved to
+ * another group uses the old group as that group is when {@link #selectNextHop} runs (which may, if the
+ * old group has just died too, be {@link #NO_NEXT_HOP} for that one packet).
+ * <p>
  * <b>Publication order.</b> A group's table is published before any route that stores its id, and a route
  * is re-pointed before the variant it used is released; a released variant keeps its last table (and its id
  * is not reused for a while), so a reader that looked a route up just before a change still forwards as
