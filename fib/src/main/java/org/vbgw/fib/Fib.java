@@ -1,10 +1,5 @@
 package org.vbgw.fib;
 
-import java.util.ArrayDeque;
-import java.util.TreeMap;
-
-import org.agrona.collections.IntArrayList;
-
 /**
  * The forwarding information base: routes (prefix → next-hop group), next-hop groups (members, weights,
  * resilient buckets, backup) and next hops (egress VIF, neighbour, liveness), after VPP's
@@ -23,6 +18,16 @@ import org.agrona.collections.IntArrayList;
  * variant of its group, shared by all routes with the same (group, covering group), and the writer keeps
  * every variant's resolved table current, so readers resolve in O(1). Adding, replacing or removing a
  * route walks the routes it covers (a route change, not an invalidation).
+ * <p>
+ * <b>Two reads.</b> Resolving a packet is two wait-free reads, the route's group id and then that group's
+ * table, each from some state the FIB was in: a packet whose lookup ran just before its route moved to
+ * another group uses the old group as that group is when {@link #selectNextHop} runs (which may, if the
+ * old group has just died too, be {@link #NO_NEXT_HOP} for that one packet).
+ * <p>
+ * <b>Publication order.</b> A group's table is published before any route that stores its id, and a route
+ * is re-pointed before the variant it used is released; a released variant keeps its last table (and its id
+ * is not reused for a while), so a reader that looked a route up just before a change still forwards as
+ * the FIB did a moment earlier rather than dropping.
  * <p>
  * Bad input throws {@link IllegalArgumentException} naming the offending value, and leaves the FIB unchanged.
  */
@@ -50,35 +55,37 @@ public final class Fib
         void accept(IpPrefix prefix, int groupId);
     }
 
-    private final Ipv4Table ipv4 = new Ipv4Table();
-    private final Ipv6Table ipv6 = new Ipv6Table();
     private final NextHopTable nextHops = new NextHopTable();
     private final GroupTable groups = new GroupTable();
-    private final RouteIndex ipv4Routes = new RouteIndex();
-    private final RouteIndex ipv6Routes = new RouteIndex();
+    private final ResolvedGroups resolved = groups.resolved();
     private final FibChecks checks = new FibChecks(nextHops, groups);
+    private final RouteTable routes = new RouteTable(groups, checks);
 
     /** Writer only. */
     private int lastInvalidationRewrites;
 
     // ---------------------------------------------------------------- readers: any thread, wait-free
 
-    /** The group id of the longest route matching an IPv4 address, or {@link #NO_GROUP}. */
+    /**
+     * The group id of the longest route matching an IPv4 address, or {@link #NO_GROUP}. For a route under
+     * a covering route this is a derived id ({@code >=} {@link #FIRST_DERIVED_GROUP_ID}): pass it to
+     * {@link #selectNextHop} as it is; {@link #baseGroupOf} names the route's own group.
+     */
     public int lookupIpv4(final int address)
     {
-        return ipv4.lookup(address);
+        return routes.lookupIpv4(address);
     }
 
     /** The group id of the longest route matching an IPv6 address, or {@link #NO_GROUP}. */
     public int lookupIpv6(final long hi, final long lo)
     {
-        return ipv6.lookup(hi, lo);
+        return routes.lookupIpv6(hi, lo);
     }
 
     /** The next hop id for a flow in a group (as returned by a lookup), or {@link #NO_NEXT_HOP}. */
     public int selectNextHop(final int groupId, final int flowHash)
     {
-        return groups.select(groupId, flowHash);
+        return resolved.select(groupId, flowHash);
     }
 
     /** The egress VIF of a next hop, or -1 when there is no such next hop. */
@@ -181,13 +188,13 @@ public final class Fib
         groups.remove(group);
     }
 
-    /** A group as the writer holds it, or null (control plane only). */
+    /** A group as the writer holds it, or null. Writer thread only (its maps are not thread-safe). */
     public NextHopGroup group(final int id)
     {
         return groups.group(id);
     }
 
-    /** The user group a route's stored group id stands for (derived variants map to their group). */
+    /** The user group a route's stored group id stands for (derived variants map to their group). Writer only. */
     public int baseGroupOf(final int groupId)
     {
         return groups.baseGroupOf(groupId);
@@ -198,118 +205,52 @@ public final class Fib
     /** Adds a route; refused if the prefix already has one (use {@link #replaceRoute}). */
     public void addRoute(final IpPrefix prefix, final int groupId)
     {
-        checks.existingGroup(groupId, "route " + prefix + ": group");
-        final RouteIndex index = indexOf(prefix);
-        final RouteIndex.Route existing = index.get(prefix);
-        if (existing != null)
-        {
-            throw new IllegalArgumentException("route " + prefix + " already exists (group " + existing.groupId + "); use replaceRoute");
-        }
-        final RouteIndex.Route route = new RouteIndex.Route(prefix, groupId);
-        route.tableGroupId = groups.acquire(groupId, coverGroupOf(index, prefix));
-        index.put(route);
-        tablePut(prefix, route.tableGroupId);
-        final IntArrayList released = new IntArrayList();
-        repointCovered(index, prefix, route.tableGroupId, released);
-        releaseAll(released);
+        checks.routeGroup(prefix, groupId);
+        routes.add(prefix, groupId);
     }
 
-    /** Points an existing route at another group. */
+    /** Points an existing route at another group; the routes it covers follow. */
     public void replaceRoute(final IpPrefix prefix, final int groupId)
     {
-        checks.existingGroup(groupId, "route " + prefix + ": group");
-        final RouteIndex index = indexOf(prefix);
-        final RouteIndex.Route route = index.get(prefix);
-        if (route == null)
-        {
-            throw new IllegalArgumentException("no route " + prefix + " to replace");
-        }
-        final IntArrayList released = new IntArrayList();
-        released.addInt(route.tableGroupId);
-        route.groupId = groupId;
-        route.tableGroupId = groups.acquire(groupId, coverGroupOf(index, prefix));
-        tablePut(prefix, route.tableGroupId);
-        repointCovered(index, prefix, route.tableGroupId, released);
-        releaseAll(released);
+        checks.routeGroup(prefix, groupId);
+        routes.replace(prefix, groupId);
     }
 
     /** Removes a route; false when there was none. Routes it covered fall back to its own cover. */
     public boolean removeRoute(final IpPrefix prefix)
     {
-        final RouteIndex index = indexOf(prefix);
-        final RouteIndex.Route route = index.remove(prefix);
-        if (route == null)
-        {
-            return false;
-        }
-        if (prefix.ipv6())
-        {
-            ipv6.remove(prefix.hi(), prefix.lo(), prefix.length());
-        }
-        else
-        {
-            ipv4.remove(prefix.ipv4Address(), prefix.length());
-        }
-        final IntArrayList released = new IntArrayList();
-        released.addInt(route.tableGroupId);
-        repointCovered(index, prefix, coverGroupOf(index, prefix), released);
-        releaseAll(released);
-        return true;
+        return routes.remove(prefix);
     }
 
     /** Replaces every IPv4 route with {@code count} routes from the arrays (all checked first). */
     public void loadIpv4Routes(final int[] prefixes, final int[] lengths, final int[] groupIds, final int count)
     {
-        FibChecks.count(count, prefixes.length, lengths.length, groupIds.length);
-        final IpPrefix[] parsed = new IpPrefix[count];
-        for (int i = 0; i < count; i++)
-        {
-            parsed[i] = IpPrefix.ipv4(prefixes[i], lengths[i]);
-        }
-        final int[] tableGroupIds = new int[count];
-        final TreeMap<IpPrefix, RouteIndex.Route> loaded = resolveLoad(parsed, groupIds, count, tableGroupIds);
-        final Iterable<RouteIndex.Route> old = ipv4Routes.all();
-        ipv4Routes.replaceAll(loaded);
-        ipv4.bulkLoad(prefixes, lengths, tableGroupIds, count);
-        releaseInReverse(old);
+        routes.loadIpv4(prefixes, lengths, groupIds, count);
     }
 
     /** Replaces every IPv6 route with {@code count} routes from the arrays (all checked first). */
     public void loadIpv6Routes(final long[] his, final long[] los, final int[] lengths, final int[] groupIds, final int count)
     {
-        FibChecks.count(count, Math.min(his.length, los.length), lengths.length, groupIds.length);
-        final IpPrefix[] parsed = new IpPrefix[count];
-        for (int i = 0; i < count; i++)
-        {
-            parsed[i] = IpPrefix.ipv6(his[i], los[i], lengths[i]);
-        }
-        final int[] tableGroupIds = new int[count];
-        final TreeMap<IpPrefix, RouteIndex.Route> loaded = resolveLoad(parsed, groupIds, count, tableGroupIds);
-        final Iterable<RouteIndex.Route> old = ipv6Routes.all();
-        ipv6Routes.replaceAll(loaded);
-        ipv6.bulkLoad(his, los, lengths, tableGroupIds, count);
-        releaseInReverse(old);
+        routes.loadIpv6(his, los, lengths, groupIds, count);
     }
 
     /** The group a prefix's route was given, or {@link #NO_GROUP}. Writer only. */
     public int routeGroup(final IpPrefix prefix)
     {
-        final RouteIndex.Route route = indexOf(prefix).get(prefix);
-        return route == null ? NO_GROUP : route.groupId;
+        return routes.groupOf(prefix);
     }
 
     /** Visits every route, IPv4 then IPv6, in prefix order, with the group it was given. Writer only. */
     public void forEachRoute(final RouteVisitor visitor)
     {
-        ipv4.forEach((prefix, length, value) -> visitor.accept(IpPrefix.ipv4(prefix, length), groups.baseGroupOf(value)));
-        ipv6.forEach((hi, lo, length, value) -> visitor.accept(IpPrefix.ipv6(hi, lo, length), groups.baseGroupOf(value)));
+        routes.forEach(visitor);
     }
 
     // ---------------------------------------------------------------- sizes: writer
 
     public int routeCount()
     {
-        return ipv4.size() + ipv6.size();
+        return routes.size();
     }
 
     /** User groups (derived variants not included; see {@link #derivedGroupCount()}). */
@@ -337,122 +278,7 @@ public final class Fib
     /** Approximate bytes of the read-side structures (lookup tables, bucket tables, next hops). */
     public long memoryBytes()
     {
-        return ipv4.memoryBytes() + ipv6.memoryBytes() + groups.memoryBytes() + nextHops.memoryBytes();
-    }
-
-    // ---------------------------------------------------------------- internals
-
-    /**
-     * Checks a bulk load, then takes group references for it: returns the new route index and fills the
-     * ids for the lookup table, in input order.
-     */
-    private TreeMap<IpPrefix, RouteIndex.Route> resolveLoad(
-        final IpPrefix[] prefixes, final int[] groupIds, final int count, final int[] tableGroupIds)
-    {
-        final TreeMap<IpPrefix, RouteIndex.Route> map = RouteIndex.newMap();
-        final RouteIndex.Route[] byInput = new RouteIndex.Route[count];
-        for (int i = 0; i < count; i++)
-        {
-            checks.existingGroup(groupIds[i], "route " + prefixes[i] + ": group");
-            byInput[i] = new RouteIndex.Route(prefixes[i], groupIds[i]);
-            if (map.put(prefixes[i], byInput[i]) != null)
-            {
-                throw new IllegalArgumentException("duplicate route " + prefixes[i] + " at index " + i);
-            }
-        }
-        // One sweep in prefix order: the stack holds the chain of routes covering the current one.
-        final ArrayDeque<RouteIndex.Route> covering = new ArrayDeque<>();
-        for (final RouteIndex.Route route : map.values())
-        {
-            while (!covering.isEmpty() && !covering.peek().prefix.contains(route.prefix))
-            {
-                covering.pop();
-            }
-            route.tableGroupId = groups.acquire(route.groupId, covering.isEmpty() ? NO_GROUP : covering.peek().tableGroupId);
-            covering.push(route);
-        }
-        for (int i = 0; i < count; i++)
-        {
-            tableGroupIds[i] = byInput[i].tableGroupId;
-        }
-        return map;
-    }
-
-    /**
-     * After the route {@code prefix} changed (its stored id is now {@code prefixGroupId}, or it is gone and
-     * that is its cover's), re-points the routes under it whose covering chain changed. Old ids go to
-     * {@code released}, to be released only when every route is re-pointed, so no variant is freed while a
-     * route still stores it.
-     */
-    private void repointCovered(final RouteIndex index, final IpPrefix prefix, final int prefixGroupId, final IntArrayList released)
-    {
-        final ArrayDeque<RouteIndex.Route> covering = new ArrayDeque<>();
-        final ArrayDeque<Boolean> changedAbove = new ArrayDeque<>();
-        for (final RouteIndex.Route route : index.coveredBy(prefix))
-        {
-            while (!covering.isEmpty() && !covering.peek().prefix.contains(route.prefix))
-            {
-                covering.pop();
-                changedAbove.pop();
-            }
-            final boolean coverChanged = covering.isEmpty() || changedAbove.peek();
-            boolean changed = false;
-            if (coverChanged)
-            {
-                final int cover = covering.isEmpty() ? prefixGroupId : covering.peek().tableGroupId;
-                final int id = groups.acquire(route.groupId, cover);
-                released.addInt(id == route.tableGroupId ? id : route.tableGroupId);
-                if (id != route.tableGroupId)
-                {
-                    route.tableGroupId = id;
-                    tablePut(route.prefix, id);
-                    changed = true;
-                }
-            }
-            covering.push(route);
-            changedAbove.push(changed);
-        }
-    }
-
-    private void releaseAll(final IntArrayList released)
-    {
-        for (int i = released.size() - 1; i >= 0; i--)
-        {
-            groups.release(released.getInt(i));
-        }
-    }
-
-    private void releaseInReverse(final Iterable<RouteIndex.Route> old)
-    {
-        final IntArrayList released = new IntArrayList();
-        for (final RouteIndex.Route route : old)
-        {
-            released.addInt(route.tableGroupId);
-        }
-        releaseAll(released);
-    }
-
-    private int coverGroupOf(final RouteIndex index, final IpPrefix prefix)
-    {
-        final RouteIndex.Route cover = index.coverOf(prefix);
-        return cover == null ? NO_GROUP : cover.tableGroupId;
-    }
-
-    private RouteIndex indexOf(final IpPrefix prefix)
-    {
-        return prefix.ipv6() ? ipv6Routes : ipv4Routes;
-    }
-
-    private void tablePut(final IpPrefix prefix, final int tableGroupId)
-    {
-        if (prefix.ipv6())
-        {
-            ipv6.put(prefix.hi(), prefix.lo(), prefix.length(), tableGroupId);
-        }
-        else
-        {
-            ipv4.put(prefix.ipv4Address(), prefix.length(), tableGroupId);
-        }
+        return routes.memoryBytes() + groups.memoryBytes() + nextHops.memoryBytes();
     }
 
     private boolean[] liveness(final int[] nextHopIds)

@@ -58,6 +58,13 @@ final class FibChecks
         return nh;
     }
 
+    /** The group a route is given must exist; the message is built only on failure (bulk loads). */
+    NextHopGroup routeGroup(final IpPrefix prefix, final int groupId)
+    {
+        final NextHopGroup group = groupId >= 0 && groupId <= GroupTable.MAX_GROUP_ID ? groups.group(groupId) : null;
+        return group != null ? group : existingGroup(groupId, "route " + prefix + ": group");
+    }
+
     /** The group with this id; {@code what} prefixes the message ("route 10.0.0.0/8: group"). */
     NextHopGroup existingGroup(final int id, final String what)
     {

@@ -13,9 +13,9 @@ package org.vbgw.fib;
  * <li>{@code *L3}: addresses only, for fragments (no ports after the first) and protocols without ports;
  *     symmetric as well, since it costs nothing here.</li>
  * </ul>
- * Mixing is a murmur3-style block step per 64-bit word followed by the murmur3 64-bit finalizer, so every
- * input bit reaches every output bit; the low bits that index a power-of-two bucket table are as good as
- * the high ones. Thread-safe (pure functions).
+ * Mixing multiplies each 64-bit input word by an odd constant (IPv6: a murmur3-style block step per word)
+ * and ends with the murmur3 64-bit finalizer, so every input bit reaches every output bit; the low bits
+ * that index a power-of-two bucket table are as good as the high ones. Thread-safe (pure functions).
  */
 public final class FlowHash
 {
@@ -30,9 +30,12 @@ public final class FlowHash
     /** 5-tuple hash of an IPv4 flow; ports are the 16-bit values (0 for protocols without ports). */
     public static int ipv4(final int src, final int dst, final int protocol, final int srcPort, final int dstPort)
     {
-        long h = mix(SEED, ((long)src << 32) | (dst & 0xFFFF_FFFFL));
-        h = mix(h, ((long)(protocol & 0xFF) << 32) | ((long)(srcPort & 0xFFFF) << 16) | (dstPort & 0xFFFF));
-        return finish(h, 16);
+        // The two words' multiplies are independent (they run in parallel) and the finalizer mixes the
+        // high bits, which the multiplies filled, back down: a shorter dependency chain than two chained
+        // block steps, with the same balance (FlowHashTest).
+        final long addresses = ((long)src << 32) | (dst & 0xFFFF_FFFFL);
+        final long rest = ((long)(protocol & 0xFF) << 32) | ((long)(srcPort & 0xFFFF) << 16) | (dstPort & 0xFFFF);
+        return finish(addresses * C1 ^ Long.rotateLeft(rest * C2, 32), 16);
     }
 
     /** Like {@link #ipv4} but both directions of the flow give the same hash. */
@@ -53,7 +56,7 @@ public final class FlowHash
         final boolean swap = Integer.compareUnsigned(src, dst) > 0;
         final int a = swap ? dst : src;
         final int b = swap ? src : dst;
-        return finish(mix(SEED ^ C2, ((long)a << 32) | (b & 0xFFFF_FFFFL)), 8);
+        return finish((((long)a << 32) | (b & 0xFFFF_FFFFL)) * C1 ^ SEED, 8);
     }
 
     /** 5-tuple hash of an IPv6 flow; addresses as big-endian high and low halves. */

@@ -1,17 +1,14 @@
 package org.vbgw.fib;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.IntHashSet;
 import org.agrona.collections.Long2ObjectHashMap;
 
 /**
- * Group id → the bucket table that forwards for it now: the wait-free read side of next-hop groups, and
- * the writer's bookkeeping that keeps it current in O(1) per affected group.
+ * The writer's bookkeeping of next-hop groups, which keeps {@link ResolvedGroups} (group id → the bucket
+ * table that forwards for it now) current in O(1) per affected group.
  * <p>
  * Two kinds of group share one id space. <em>User</em> groups ({@code 0..}{@link #MAX_GROUP_ID}) are the
  * ones the control plane creates. <em>Derived</em> groups (ids from {@link #FIRST_DERIVED_ID}) are
@@ -26,8 +23,7 @@ import org.agrona.collections.Long2ObjectHashMap;
  * any group with one array load. Fallback chains are acyclic: explicit backups are checked when set, and a
  * variant's cover is a strictly shorter prefix.
  * <p>
- * Threads: one writer calls everything except {@link #select} and {@link #resolved}, which any thread may
- * call; they never block and never allocate.
+ * Writer thread only; readers use {@link #resolved()}.
  */
 final class GroupTable
 {
@@ -43,18 +39,8 @@ final class GroupTable
      */
     private static final int DERIVED_ID_QUARANTINE = 1024;
 
-    private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(int[][].class);
-
-    /**
-     * Resolved tables indexed by user group id. Elements: written by the writer with setRelease (the int[]
-     * is fully built and never written again), read by readers with getAcquire, so a reader that sees the
-     * reference sees every bucket. The array reference is volatile: replaced (grown, copied) only by the
-     * writer; a reader holding the old array sees a state that was valid when it loaded it.
-     */
-    private volatile int[][] userSlots = new int[64][];
-
-    /** Same as {@link #userSlots} for derived variants, indexed by {@code id - FIRST_DERIVED_ID}. */
-    private volatile int[][] derivedSlots = new int[64][];
+    /** What readers see; every table there was published by this writer. */
+    private final ResolvedGroups resolved = new ResolvedGroups();
 
     // Writer-only state below: plain fields, no reader ever touches them.
     private final Int2ObjectHashMap<NextHopGroup> groups = new Int2ObjectHashMap<>();
@@ -64,6 +50,7 @@ final class GroupTable
     private final Int2ObjectHashMap<IntHashSet> dependents = new Int2ObjectHashMap<>();
     private final ArrayDeque<Integer> freeDerivedIds = new ArrayDeque<>();
     private int nextDerivedId = FIRST_DERIVED_ID;
+    /** Group tables republished by the current change; reset at the start of each. */
     private int rewritten;
     private long bucketBytes;
 
@@ -84,33 +71,10 @@ final class GroupTable
         }
     }
 
-    /** The next hop for {@code flowHash} in group {@code groupId}, or {@link NextHop#NO_NEXT_HOP}. Any thread. */
-    int select(final int groupId, final int flowHash)
+    /** The wait-free read side. */
+    ResolvedGroups resolved()
     {
-        final int[] buckets = resolved(groupId);
-        return buckets == null ? NextHop.NO_NEXT_HOP : buckets[flowHash & (buckets.length - 1)];
-    }
-
-    /** The published bucket table of a group (next hop id per bucket), or null. Any thread. */
-    int[] resolved(final int groupId)
-    {
-        final int[][] slots;
-        final int index;
-        if (groupId >= FIRST_DERIVED_ID)
-        {
-            slots = derivedSlots;
-            index = groupId - FIRST_DERIVED_ID;
-        }
-        else
-        {
-            slots = userSlots;
-            index = groupId;
-        }
-        if (index < 0 || index >= slots.length)
-        {
-            return null;
-        }
-        return (int[])SLOT.getAcquire(slots, index);
+        return resolved;
     }
 
     NextHopGroup group(final int id)
@@ -126,12 +90,6 @@ final class GroupTable
     int derivedCount()
     {
         return derived.size();
-    }
-
-    /** Groups whose published table changed in the last {@link #nextHopAlive} or group change. */
-    int rewritten()
-    {
-        return rewritten;
     }
 
     /** User groups that contain a next hop. */
@@ -152,16 +110,9 @@ final class GroupTable
         return groups.containsKey(groupId) ? groupId : Fib.NO_GROUP;
     }
 
-    /** Variants of a user group (for tests and introspection). */
-    int variantCount(final int groupId)
-    {
-        final NextHopGroup g = groups.get(groupId);
-        return g == null ? 0 : g.variants.size();
-    }
-
     long memoryBytes()
     {
-        return 4L * (userSlots.length + derivedSlots.length) + bucketBytes +
+        return resolved.memoryBytes() + bucketBytes +
             96L * (groups.size() + derived.size());
     }
 
@@ -176,13 +127,9 @@ final class GroupTable
     {
         rewritten = 0;
         groups.put(group.id(), group);
-        for (final int nh : group.nextHopIds())
-        {
-            groupsByNextHop.computeIfAbsent(nh, k -> new IntHashSet()).add(group.id());
-        }
-        ensureUserCapacity(group.id());
-        link(group.id(), group.backupGroupId());
-        group.linkedFallback = group.backupGroupId();
+        indexMembers(group.id(), group.nextHopIds());
+        resolved.ensureCapacity(group.id());
+        relink(group, group.backupGroupId());
         trackBytes(null, group.ownTable());
         republish(group.id());
     }
@@ -191,18 +138,8 @@ final class GroupTable
         final int backupGroupId)
     {
         rewritten = 0;
-        for (final int nh : group.nextHopIds())
-        {
-            groupsByNextHop.get(nh).remove(group.id());
-            if (groupsByNextHop.get(nh).isEmpty())
-            {
-                groupsByNextHop.remove(nh);
-            }
-        }
-        for (final int nh : nextHopIds)
-        {
-            groupsByNextHop.computeIfAbsent(nh, k -> new IntHashSet()).add(group.id());
-        }
+        unindexMembers(group);
+        indexMembers(group.id(), nextHopIds);
         final int[] before = group.ownTable();
         group.replaceMembers(nextHopIds, weights, live);
         group.backupGroupId(backupGroupId);
@@ -219,20 +156,12 @@ final class GroupTable
     void remove(final NextHopGroup group)
     {
         rewritten = 0;
-        for (final int nh : group.nextHopIds())
-        {
-            groupsByNextHop.get(nh).remove(group.id());
-            if (groupsByNextHop.get(nh).isEmpty())
-            {
-                groupsByNextHop.remove(nh);
-            }
-        }
+        unindexMembers(group);
         unlink(group.id(), group.linkedFallback);
         dependents.remove(group.id());
         trackBytes(group.ownTable(), null);
         groups.remove(group.id());
-        SLOT.setRelease(userSlots, group.id(), (int[])null);
-        rewritten = 1;
+        resolved.publish(group.id(), null);
     }
 
     /** True when some group names {@code groupId} as its explicit backup. */
@@ -266,15 +195,23 @@ final class GroupTable
         {
             return 0;
         }
-        for (final int id : ids(containing))
+        // All own tables first, then publication: every republished slot then goes straight from its old
+        // resolved table to its final one, even when its fallback is another group changed by this call.
+        final int[] candidates = ids(containing);
+        int changed = 0;
+        for (final int id : candidates)
         {
             final NextHopGroup group = groups.get(id);
             final int[] before = group.ownTable();
             if (group.memberAlive(nextHopId, alive))
             {
                 trackBytes(before, group.ownTable());
-                republishWithVariants(group);
+                candidates[changed++] = id;
             }
+        }
+        for (int i = 0; i < changed; i++)
+        {
+            republishWithVariants(groups.get(candidates[i]));
         }
         return rewritten;
     }
@@ -326,7 +263,9 @@ final class GroupTable
             // Variants that fell back to this one belong to routes being re-pointed in the same route
             // change; they are released too, so their dependents entry can go.
             dependents.remove(d.id);
-            SLOT.setRelease(derivedSlots, d.id - FIRST_DERIVED_ID, (int[])null);
+            // The slot keeps its last table: a reader that looked the route up before it was re-pointed
+            // still forwards as the FIB did a moment ago, instead of dropping. The quarantine keeps the id
+            // from being reused while such a reader could still be in flight.
             freeDerivedIds.addLast(d.id);
         }
     }
@@ -346,28 +285,41 @@ final class GroupTable
         }
     }
 
+    /**
+     * A group's resolved table from the writer's final state: the own table of the first group along its
+     * fallback chain that has a live member. Walks own tables rather than the fallbacks' published slots,
+     * which may not have been republished yet in this change. Chains are acyclic and short (explicit
+     * backups are bounded; a variant's cover is a strictly shorter prefix).
+     */
+    private int[] resolve(final int id)
+    {
+        int x = id;
+        while (true)
+        {
+            final DerivedGroup d = x < FIRST_DERIVED_ID ? null : derived.get(x);
+            final NextHopGroup base = groups.get(d == null ? x : d.baseGroupId);
+            final int[] own = base.ownTable();
+            if (own != null)
+            {
+                return own;
+            }
+            x = d == null ? base.backupGroupId() : fallbackOf(d);
+            if (x == Fib.NO_GROUP)
+            {
+                return null;
+            }
+        }
+    }
+
     /** Recomputes one group's resolved table; if it changed, publishes it and recurses into dependents. */
     private void republish(final int id)
     {
-        final NextHopGroup base = groups.get(id < FIRST_DERIVED_ID ? id : derived.get(id).baseGroupId);
-        int[] table = base.ownTable();
-        if (table == null)
-        {
-            final int fallback = id < FIRST_DERIVED_ID ? base.backupGroupId() : fallbackOf(derived.get(id));
-            table = fallback == Fib.NO_GROUP ? null : resolved(fallback);
-        }
-        if (table == resolved(id))
+        final int[] table = resolve(id);
+        if (table == resolved.get(id))
         {
             return;
         }
-        if (id < FIRST_DERIVED_ID)
-        {
-            SLOT.setRelease(userSlots, id, table);
-        }
-        else
-        {
-            SLOT.setRelease(derivedSlots, id - FIRST_DERIVED_ID, table);
-        }
+        resolved.publish(id, table);
         rewritten++;
         final IntHashSet deps = dependents.get(id);
         if (deps != null)
@@ -417,19 +369,29 @@ final class GroupTable
     private int allocateDerivedId()
     {
         final int id = freeDerivedIds.size() > DERIVED_ID_QUARANTINE ? freeDerivedIds.removeFirst() : nextDerivedId++;
-        final int index = id - FIRST_DERIVED_ID;
-        if (index >= derivedSlots.length)
-        {
-            derivedSlots = Arrays.copyOf(derivedSlots, Math.max(index + 1, derivedSlots.length * 2));
-        }
+        resolved.ensureCapacity(id);
         return id;
     }
 
-    private void ensureUserCapacity(final int id)
+    /** The reverse index next hop → groups: what makes invalidation cost O(groups containing it). */
+    private void indexMembers(final int groupId, final int[] nextHopIds)
     {
-        if (id >= userSlots.length)
+        for (final int nh : nextHopIds)
         {
-            userSlots = Arrays.copyOf(userSlots, Math.max(id + 1, userSlots.length * 2));
+            groupsByNextHop.computeIfAbsent(nh, k -> new IntHashSet()).add(groupId);
+        }
+    }
+
+    private void unindexMembers(final NextHopGroup group)
+    {
+        for (final int nh : group.nextHopIds())
+        {
+            final IntHashSet set = groupsByNextHop.get(nh);
+            set.remove(group.id());
+            if (set.isEmpty())
+            {
+                groupsByNextHop.remove(nh);
+            }
         }
     }
 

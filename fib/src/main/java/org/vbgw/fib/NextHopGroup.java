@@ -135,8 +135,9 @@ public final class NextHopGroup
     }
 
     /**
-     * Replaces members and weights. When the bucket count stays the same, buckets whose next hop remains a
-     * member keep it as far as the new weights allow, so flows on unchanged members mostly stay put.
+     * Replaces members and weights. Buckets whose next hop remains a member keep it as far as the new
+     * weights allow, so flows on remaining members stay put unless their member must shed buckets to a
+     * new or heavier one; this holds across a change of bucket count too (see {@link #remap}).
      */
     void replaceMembers(final int[] newNextHopIds, final int[] newWeights, final boolean[] newLive)
     {
@@ -153,12 +154,10 @@ public final class NextHopGroup
                 }
             }
         }
-        final boolean sameSize = n == home.length;
         final int[] newHome = new int[n];
-        BucketTable.assign(newWeights, allLive(newNextHopIds.length), null,
-            sameSize ? remap(home, newIndexOfOld) : null, newHome);
+        BucketTable.assign(newWeights, allLive(newNextHopIds.length), null, remap(home, newIndexOfOld, n), newHome);
         final int[] newCurrent = new int[n];
-        BucketTable.assign(newWeights, newLive, newHome, sameSize ? remap(current, newIndexOfOld) : null, newCurrent);
+        BucketTable.assign(newWeights, newLive, newHome, remap(current, newIndexOfOld, n), newCurrent);
 
         nextHopIds = newNextHopIds.clone();
         weights = newWeights.clone();
@@ -168,12 +167,19 @@ public final class NextHopGroup
         ownTable = buildOwnTable();
     }
 
-    private static int[] remap(final int[] table, final int[] newIndexOfOld)
+    /**
+     * The old table in new member indexes and at the new size. Both sizes are powers of two and a flow's
+     * bucket is {@code hash & (n - 1)}, so when the table grows, new bucket {@code b} holds exactly the flows
+     * of old bucket {@code b % oldN}: copying it keeps every flow of a remaining member where it was. When
+     * it shrinks, new bucket {@code b} merges old buckets {@code b, b + n, …}; it keeps old bucket b's member.
+     */
+    private static int[] remap(final int[] table, final int[] newIndexOfOld, final int n)
     {
-        final int[] mapped = new int[table.length];
-        for (int b = 0; b < table.length; b++)
+        final int[] mapped = new int[n];
+        for (int b = 0; b < n; b++)
         {
-            mapped[b] = table[b] < 0 ? BucketTable.UNASSIGNED : newIndexOfOld[table[b]];
+            final int old = table[b % table.length];
+            mapped[b] = old < 0 ? BucketTable.UNASSIGNED : newIndexOfOld[old];
         }
         return mapped;
     }

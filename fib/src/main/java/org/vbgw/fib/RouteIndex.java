@@ -1,7 +1,13 @@
 package org.vbgw.fib;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -78,9 +84,9 @@ final class RouteIndex
     /** Routes strictly more specific than {@code prefix} and inside it, in prefix order (a live view). */
     Iterable<Route> coveredBy(final IpPrefix prefix)
     {
-        return () -> new java.util.Iterator<>()
+        return () -> new Iterator<>()
         {
-            private final java.util.Iterator<Map.Entry<IpPrefix, Route>> tail =
+            private final Iterator<Map.Entry<IpPrefix, Route>> tail =
                 routes.tailMap(prefix, false).entrySet().iterator();
             private Route next = advance();
 
@@ -109,7 +115,7 @@ final class RouteIndex
                 final Route r = next;
                 if (r == null)
                 {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 next = advance();
                 return r;
@@ -129,9 +135,99 @@ final class RouteIndex
         routes = newRoutes;
     }
 
-    static TreeMap<IpPrefix, Route> newMap()
+    /** A tree of routes already sorted by {@link #PREFIX_ORDER} without duplicates, built in linear time. */
+    static TreeMap<IpPrefix, Route> fromSorted(final Route[] sorted)
     {
-        return new TreeMap<>(PREFIX_ORDER);
+        final TreeMap<IpPrefix, Route> map = new TreeMap<>(PREFIX_ORDER);
+        // TreeMap.putAll of a SortedMap with the same comparator into an empty map takes its linear
+        // buildFromSorted path; this view is just enough of a SortedMap for that.
+        map.putAll(new SortedView(sorted));
+        return map;
+    }
+
+    private static final class SortedView extends AbstractMap<IpPrefix, Route> implements SortedMap<IpPrefix, Route>
+    {
+        private final Route[] sorted;
+
+        SortedView(final Route[] sorted)
+        {
+            this.sorted = sorted;
+        }
+
+        @Override
+        public Comparator<? super IpPrefix> comparator()
+        {
+            return PREFIX_ORDER;
+        }
+
+        @Override
+        public Set<Entry<IpPrefix, Route>> entrySet()
+        {
+            return new AbstractSet<>()
+            {
+                @Override
+                public Iterator<Entry<IpPrefix, Route>> iterator()
+                {
+                    return new Iterator<>()
+                    {
+                        private int next;
+
+                        @Override
+                        public boolean hasNext()
+                        {
+                            return next < sorted.length;
+                        }
+
+                        @Override
+                        public Entry<IpPrefix, Route> next()
+                        {
+                            if (next >= sorted.length)
+                            {
+                                throw new NoSuchElementException();
+                            }
+                            final Route r = sorted[next++];
+                            return new SimpleImmutableEntry<>(r.prefix, r);
+                        }
+                    };
+                }
+
+                @Override
+                public int size()
+                {
+                    return sorted.length;
+                }
+            };
+        }
+
+        @Override
+        public SortedMap<IpPrefix, Route> subMap(final IpPrefix from, final IpPrefix to)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<IpPrefix, Route> headMap(final IpPrefix to)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public SortedMap<IpPrefix, Route> tailMap(final IpPrefix from)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public IpPrefix firstKey()
+        {
+            return sorted[0].prefix;
+        }
+
+        @Override
+        public IpPrefix lastKey()
+        {
+            return sorted[sorted.length - 1].prefix;
+        }
     }
 
     /** The prefix of {@code prefix}'s first {@code length} bits. */

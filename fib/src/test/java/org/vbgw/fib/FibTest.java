@@ -220,6 +220,18 @@ class FibTest
         final List<String> dump = new ArrayList<>();
         fib.forEachRoute((p, g) -> dump.add(p + "=" + g));
         assertEquals(List.of("10.0.0.0/8=3", "10.1.0.0/16=1", "10.1.2.0/24=2", "10.1.2.128/25=9"), dump);
+
+        // The loaded index serves later route changes: the /24 and /25 now fall back through the /8.
+        assertTrue(fib.removeRoute(IpPrefix.parse("10.1.0.0/16")));
+        fib.setNextHopAlive(3, false);
+        fib.setNextHopAlive(4, false);
+        fib.setNextHopAlive(5, true);
+        fib.setNextHopAlive(6, true);
+        assertEquals(setOf(5, 6), answers(ipv4("10.1.2.1")));
+        fib.addRoute(IpPrefix.parse("10.1.2.0/23"), 9);
+        fib.setNextHopAlive(9, true);
+        assertEquals(setOf(9), answers(ipv4("10.1.2.1")));
+        assertEquals(setOf(9), answers(ipv4("10.1.2.200")));
     }
 
     @Test
@@ -254,6 +266,58 @@ class FibTest
     }
 
     @Test
+    void growingAGroupPastItsBucketCountMovesFlowsOnlyToTheNewMember()
+    {
+        final int[] eight = {1, 2, 3, 4, 5, 6, 7, 8};
+        fib.addGroup(41, eight, null, Fib.NO_GROUP);
+        assertEquals(512, fib.group(41).bucketCount());
+        final int[] before = new int[4096];
+        for (int h = 0; h < before.length; h++)
+        {
+            before[h] = fib.selectNextHop(41, h * 0x9E3779B1);
+        }
+        fib.replaceGroup(41, new int[] {1, 2, 3, 4, 5, 6, 7, 8, 10}, null, Fib.NO_GROUP);
+        assertEquals(1024, fib.group(41).bucketCount());
+        int moved = 0;
+        for (int h = 0; h < before.length; h++)
+        {
+            final int now = fib.selectNextHop(41, h * 0x9E3779B1);
+            if (now != before[h])
+            {
+                moved++;
+                assertEquals(10, now, "flow " + h + " moved between old members");
+            }
+        }
+        assertTrue(moved > 4096 / 9 - 150 && moved < 4096 / 9 + 150, "about a ninth of the flows moved: " + moved);
+
+        fib.replaceGroup(41, eight, null, Fib.NO_GROUP);
+        assertEquals(512, fib.group(41).bucketCount());
+        for (int h = 0; h < before.length; h++)
+        {
+            final int now = fib.selectNextHop(41, h * 0x9E3779B1);
+            assertTrue(now >= 1 && now <= 8, "flow " + h + " on " + now);
+        }
+    }
+
+    @Test
+    void freedVariantIdsAreNotReusedAtOnceAndKeepTheirLastTable()
+    {
+        fib.addRoute(P16, 1);
+        fib.addRoute(P24, 2);
+        final int first = fib.lookupIpv4(IN_24);
+        final java.util.Set<Integer> used = new java.util.HashSet<>();
+        used.add(first);
+        for (int i = 0; i < 1000; i++)
+        {
+            fib.replaceRoute(P16, i % 2 == 0 ? 3 : 1);
+            final int id = fib.lookupIpv4(IN_24);
+            assertTrue(used.add(id), "variant id " + id + " reused after " + i + " frees");
+            assertEquals(1, fib.derivedGroupCount());
+        }
+        assertEquals(fib.selectNextHop(2, 77), fib.selectNextHop(first, 77), "a freed variant still answers");
+    }
+
+    @Test
     void invalidationCountsGroupsNotRoutes()
     {
         fib.addGroup(30, new int[] {7, 8}, null, Fib.NO_GROUP);
@@ -267,6 +331,68 @@ class FibTest
         assertEquals(2, fib.setNextHopAlive(8, false), "the group and its variant now resolve elsewhere");
         assertEquals(Fib.NO_NEXT_HOP, fib.selectNextHop(fib.lookupIpv4(ipv4("11.0.0.1")), 1));
         assertEquals(setOf(5, 6), answers(ipv4("10.2.0.1")));
+    }
+
+    @Test
+    void ipv6BulkLoadFollowsCoversLikeIpv4()
+    {
+        final IpPrefix p32 = IpPrefix.parse("2001:db8::/32");
+        final IpPrefix p48 = IpPrefix.parse("2001:db8:5::/48");
+        final IpPrefix p64 = IpPrefix.parse("2001:db8:5:1::/64");
+        fib.loadIpv6Routes(new long[] {p64.hi(), p32.hi(), p48.hi()}, new long[] {0, 0, 0}, new int[] {64, 32, 48},
+            new int[] {2, 3, 1}, 3);
+        assertEquals(3, fib.routeCount());
+        assertEquals(2, fib.derivedGroupCount());
+        final IpPrefix host = IpPrefix.parse("2001:db8:5:1::9");
+        assertEquals(2, fib.baseGroupOf(fib.lookupIpv6(host.hi(), host.lo())));
+        kill(3, 4);
+        assertEquals(fib.selectNextHop(1, 99), fib.selectNextHop(fib.lookupIpv6(host.hi(), host.lo()), 99));
+        kill(1, 2);
+        assertEquals(fib.selectNextHop(3, 99), fib.selectNextHop(fib.lookupIpv6(host.hi(), host.lo()), 99));
+        final List<String> dump = new ArrayList<>();
+        fib.forEachRoute((p, g) -> dump.add(p + "=" + g));
+        assertEquals(List.of("2001:db8::/32=3", "2001:db8:5::/48=1", "2001:db8:5:1::/64=2"), dump);
+
+        fib.loadIpv6Routes(new long[0], new long[0], new int[0], new int[0], 0);
+        assertEquals(0, fib.routeCount());
+        assertEquals(0, fib.derivedGroupCount(), "variants of the replaced routes are released");
+    }
+
+    @Test
+    void unusedGroupsAndNextHopsCanBeRemoved()
+    {
+        fib.addRoute(P8, 1);
+        fib.removeRoute(P8);
+        fib.removeGroup(1);
+        assertEquals(Fib.NO_NEXT_HOP, fib.selectNextHop(1, 0), "a removed group forwards nowhere");
+        assertNull(fib.group(1));
+        fib.removeNextHop(1);
+        assertNull(fib.nextHop(1));
+        assertEquals(11, fib.nextHopCount());
+        fib.addNextHop(1, 55, "2001:db8::77");
+        assertEquals(55, fib.nextHopVif(1));
+        fib.addGroup(1, new int[] {1}, null, Fib.NO_GROUP);
+        assertEquals(1, fib.selectNextHop(1, 12345));
+        assertTrue(fib.memoryBytes() > 0);
+    }
+
+    @Test
+    void deadNextHopJoiningAGroupGetsNoFlowsUntilItRevives()
+    {
+        fib.setNextHopAlive(12, false);
+        fib.addGroup(50, new int[] {11, 12}, null, Fib.NO_GROUP);
+        for (int h = 0; h < 256; h++)
+        {
+            assertEquals(11, fib.selectNextHop(50, h));
+        }
+        assertFalse(fib.nextHop(12).alive());
+        fib.setNextHopAlive(12, true);
+        final java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        for (int h = 0; h < 256; h++)
+        {
+            seen.add(fib.selectNextHop(50, h));
+        }
+        assertEquals(setOf(11, 12), seen);
     }
 
     private void kill(final int... ids)
