@@ -66,6 +66,13 @@ public class ForwarderBenchmark
     @Param({"64", "512", "imix"})
     public String frameSize;
 
+    /**
+     * "internet": the route files (or their synthetic stand-ins); "small": every IPv4 /8 and 256 IPv6 /16s,
+     * a FIB that stays in cache, to show what the lookup's memory traffic costs ({@code -p table=small}).
+     */
+    @Param({"internet"})
+    public String table;
+
     private GatewayFixture gateway;
     private ReplayPath ipv4;
     private ReplayPath ipv6;
@@ -92,7 +99,7 @@ public class ForwarderBenchmark
     public void setUp()
     {
         gateway = new GatewayFixture(Path.of(System.getProperty("vbgw.routes.ipv4", "perf/data/ipv4-internet.routes")),
-            Path.of(System.getProperty("vbgw.routes.ipv6", "perf/data/ipv6-internet.routes")));
+            Path.of(System.getProperty("vbgw.routes.ipv6", "perf/data/ipv6-internet.routes")), isSmallTable());
         System.out.println();
         System.out.println("IPv4 routes: " + gateway.ipv4Routes.source() + ", loaded in " + gateway.loadIpv4Ms + " ms");
         System.out.println("IPv6 routes: " + gateway.ipv6Routes.source() + ", loaded in " + gateway.loadIpv6Ms + " ms");
@@ -133,6 +140,15 @@ public class ForwarderBenchmark
             ipv6DestinationsHi[2 * i + 1] = ipv6.vpcFrames.dstHi[i];
             ipv6DestinationsLo[2 * i + 1] = ipv6.vpcFrames.dstLo[i];
         }
+    }
+
+    private boolean isSmallTable()
+    {
+        if (!"internet".equals(table) && !"small".equals(table))
+        {
+            throw new IllegalArgumentException("table '" + table + "': expected internet or small");
+        }
+        return "small".equals(table);
     }
 
     @Benchmark

@@ -77,13 +77,17 @@ final class GatewayFixture
      *
      * @param ipv4RouteFile e.g. {@code perf/data/ipv4-internet.routes}.
      * @param ipv6RouteFile e.g. {@code perf/data/ipv6-internet.routes}.
+     * @param smallTables   load {@link InternetRoutes#small} tables instead, to separate the cost of the
+     *                      lookup's cache misses from the rest of the pipeline.
      */
-    GatewayFixture(final Path ipv4RouteFile, final Path ipv6RouteFile)
+    GatewayFixture(final Path ipv4RouteFile, final Path ipv6RouteFile, final boolean smallTables)
     {
         addVifs();
         addNextHopsAndGroups();
-        ipv4Routes = InternetRoutes.load(ipv4RouteFile, false, InternetRoutes.SYNTHETIC_IPV4_COUNT, 64);
-        ipv6Routes = InternetRoutes.load(ipv6RouteFile, true, InternetRoutes.SYNTHETIC_IPV6_COUNT, 64);
+        ipv4Routes = smallTables ? InternetRoutes.small(false, 64)
+            : InternetRoutes.load(ipv4RouteFile, false, InternetRoutes.SYNTHETIC_IPV4_COUNT, 64);
+        ipv6Routes = smallTables ? InternetRoutes.small(true, 64)
+            : InternetRoutes.load(ipv6RouteFile, true, InternetRoutes.SYNTHETIC_IPV6_COUNT, 64);
 
         final int n4 = ipv4Routes.count;
         final int[] prefixes = new int[n4];

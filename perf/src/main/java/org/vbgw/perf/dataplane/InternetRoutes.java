@@ -87,6 +87,40 @@ final class InternetRoutes
         return ipv6 ? syntheticIpv6(syntheticCount, nextHopIds) : syntheticIpv4(syntheticCount, nextHopIds);
     }
 
+    /**
+     * A table small enough to stay in the first-level caches, for comparison with the Internet-size one:
+     * every unicast IPv4 /8 (1–223 except 10 and 127), or the 256 IPv6 /16s 2000::/16–20ff::/16.
+     */
+    static InternetRoutes small(final boolean ipv6, final int nextHopIds)
+    {
+        final long[] his = new long[256];
+        final long[] los = new long[256];
+        final int[] lengths = new int[256];
+        final int[] nextHops = new int[256];
+        int n = 0;
+        for (int i = 0; i < 256; i++)
+        {
+            if (ipv6)
+            {
+                his[n] = (0x2000L + i) << 48;
+                lengths[n] = 16;
+            }
+            else
+            {
+                if (i == 0 || i == 10 || i == 127 || i >= 224)
+                {
+                    continue;
+                }
+                los[n] = (long)i << 24;
+                lengths[n] = 8;
+            }
+            nextHops[n] = i % nextHopIds;
+            n++;
+        }
+        return new InternetRoutes(ipv6, his, los, lengths, nextHops, n, "small (" + n + " prefixes, every " +
+            (ipv6 ? "/16 in 2000::/8" : "unicast /8") + ")");
+    }
+
     private static InternetRoutes read(final Path file, final boolean ipv6)
     {
         int capacity = 1 << 16;
