@@ -84,7 +84,10 @@ final class InternetRoutes
         {
             return read(file, ipv6);
         }
-        return ipv6 ? syntheticIpv6(syntheticCount, nextHopIds) : syntheticIpv4(syntheticCount, nextHopIds);
+        final InternetRoutes synthetic = ipv6 ? syntheticIpv6(syntheticCount, nextHopIds)
+            : syntheticIpv4(syntheticCount, nextHopIds);
+        return new InternetRoutes(ipv6, synthetic.his, synthetic.los, synthetic.lengths, synthetic.nextHopIds,
+            synthetic.count, synthetic.source + "; no route file " + file + " (perf/scripts/fetch-prefixes.sh writes it)");
     }
 
     /**
@@ -217,7 +220,7 @@ final class InternetRoutes
             n++;
         }
         return new InternetRoutes(false, his, los, lengths, nextHops, n,
-            "synthetic (" + n + " prefixes, RouteViews length mix; no route file found)");
+            "synthetic (" + n + " prefixes, RouteViews length mix)");
     }
 
     private static InternetRoutes syntheticIpv6(final int count, final int nextHopIds)
@@ -245,6 +248,6 @@ final class InternetRoutes
             n++;
         }
         return new InternetRoutes(true, his, los, lengths, nextHops, n,
-            "synthetic (" + n + " prefixes, /32–/48 mix; no route file found)");
+            "synthetic (" + n + " prefixes, /32–/48 mix)");
     }
 }
