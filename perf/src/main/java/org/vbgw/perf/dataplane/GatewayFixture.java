@@ -7,7 +7,7 @@ import org.vbgw.dataplane.adjacency.Adjacency;
 import org.vbgw.dataplane.adjacency.AdjacencyTable;
 import org.vbgw.dataplane.pipeline.ControlPath;
 import org.vbgw.dataplane.pipeline.Forwarder;
-import org.vbgw.dataplane.pipeline.IcmpRateLimiter;
+import org.vbgw.dataplane.pipeline.TokenBucket;
 import org.vbgw.dataplane.pipeline.WorkerCounters;
 import org.vbgw.dataplane.vif.SourceCheck;
 import org.vbgw.dataplane.vif.Vif;
@@ -116,7 +116,7 @@ final class GatewayFixture
     Forwarder newForwarder(final Port[] ports, final WorkerCounters counters)
     {
         return new Forwarder(ports, vifs, fib, adjacencies, new RefusingControlPath(), counters,
-            new IcmpRateLimiter(1000, 100, 0));
+            new TokenBucket(1000, 100, 0));
     }
 
     /** Counters for one worker, in memory (the production file is mapped; the cost per increment is the same). */
