@@ -7,6 +7,8 @@ import org.vbgw.fib.Fib;
 import org.vbgw.fib.IpPrefix;
 import org.vbgw.fib.NextHop;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,6 +34,9 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     private String lastRefusal;
     private long lastIndex = -1;
     private long lastTimestampNs;
+    private long snapshotEvery;
+    private Path snapshotFile;
+    private long appliedAtSnapshot;
 
     public JournalApplier(final Dataplane dataplane, final FibJournalReader reader, final int batch)
     {
@@ -44,6 +49,10 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     public int doWork(final long nowNs)
     {
         final int n = reader.poll(this, batch);
+        if (n > 0)
+        {
+            maybeSnapshot();
+        }
         return Math.max(n, 0);
     }
 
@@ -51,6 +60,60 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     public long replay()
     {
         return reader.drain(this);
+    }
+
+    /**
+     * Start-up replay from a snapshot: applies the snapshot (if there is one), then only the journal's entries
+     * after the one it was taken at.
+     *
+     * @return entries applied from the snapshot and the journal together.
+     */
+    public long replay(final Path snapshot) throws IOException
+    {
+        final long before = applied;
+        final long index = FibSnapshot.apply(snapshot, this);
+        if (index >= 0)
+        {
+            reader.moveAfter(index);
+        }
+        reader.drain(this);
+        return applied - before;
+    }
+
+    /**
+     * Writes a snapshot every {@code entries} applied journal entries (0: never), so the next start replays
+     * the snapshot and a short tail instead of the whole journal.
+     */
+    public JournalApplier snapshotEvery(final long entries, final Path snapshot)
+    {
+        this.snapshotEvery = entries;
+        this.snapshotFile = snapshot;
+        return this;
+    }
+
+    /** Writes a snapshot of what has been applied so far. Control thread. */
+    public int snapshot(final Path file) throws IOException
+    {
+        final int n = FibSnapshot.write(file, lastIndex, dataplane);
+        appliedAtSnapshot = applied;
+        return n;
+    }
+
+    private void maybeSnapshot()
+    {
+        if (snapshotEvery > 0 && applied - appliedAtSnapshot >= snapshotEvery && !inTransaction)
+        {
+            try
+            {
+                snapshot(snapshotFile);
+            }
+            catch (final IOException | RuntimeException ex)
+            {
+                // A failed snapshot costs replay time later, never forwarding now: report and carry on.
+                lastRefusal = "snapshot to " + snapshotFile + " failed: " + ex.getMessage();
+                appliedAtSnapshot = applied;
+            }
+        }
     }
 
     public long applied()

@@ -44,6 +44,8 @@ public final class GatewayRuntime implements AutoCloseable
     static final int REMOTE_SUBNET_DISTANCE = 1;
     /** Distance of a VPN backup: the last resort, below every direct path. */
     static final int VPN_DISTANCE = 250;
+    /** Journal entries between two snapshots: bounds replay after a restart to a snapshot and this tail. */
+    static final long SNAPSHOT_EVERY = 100_000;
     /** Distance of a route named as another route's explicit backup. */
     static final int EXPLICIT_BACKUP_DISTANCE = 254;
 
@@ -105,8 +107,16 @@ public final class GatewayRuntime implements AutoCloseable
         this.rib = new Rib(journal);
         // A restarted agent replays what is already journalled into its own data plane first, so the table
         // it forwards with during start-up is the one it had; the RIB then rewrites only what changed.
-        this.applier = new JournalApplier(dataplane, journal.reader(null), 4096);
-        applier.replay();
+        final Path snapshot = journalDir.resolveSibling(journalDir.getFileName() + "-snapshot.bin");
+        this.applier = new JournalApplier(dataplane, journal.reader(null), 4096).snapshotEvery(SNAPSHOT_EVERY, snapshot);
+        try
+        {
+            applier.replay(snapshot);
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new java.io.UncheckedIOException("cannot read the FIB snapshot " + snapshot, ex);
+        }
         dataplane.addTask(applier);
         programRib();
     }

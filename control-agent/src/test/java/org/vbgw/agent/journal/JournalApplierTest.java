@@ -158,4 +158,74 @@ class JournalApplierTest
             dp.close();
         }
     }
+
+    @Test
+    void aSnapshotPlusTheTailRebuildsTheSameTableAndADamagedSnapshotIsRefused() throws Exception
+    {
+        final Path snapshot = dir.resolve("snapshot.bin");
+        try (FibJournal journal = FibJournal.open(dir.resolve("journal")))
+        {
+            final Rib rib = new Rib(journal);
+            final List<RibPath> ecmp = List.of(RibPath.via(0, "10.0.0.2"), RibPath.via(1, "10.0.0.6"));
+            for (int i = 0; i < 500; i++)
+            {
+                rib.add(RouteSource.EBGP, IpPrefix.ipv4(0xC0A80000 | (i << 8), 24), ecmp);
+            }
+            rib.add(RouteSource.STATIC, IpPrefix.parse("192.168.0.0/16"), List.of(RibPath.via(2, "172.31.0.2")), 250);
+            journal.neighbour(2, false, 0, 0xAC1F0002L, 0x020000000099L);
+            // Churn the snapshot compacts away: routes that come and go.
+            for (int round = 0; round < 3; round++)
+            {
+                for (int i = 0; i < 300; i++)
+                {
+                    rib.remove(RouteSource.EBGP, IpPrefix.ipv4(0xC0A80000 | (i << 8), 24));
+                }
+                for (int i = 0; i < 300; i++)
+                {
+                    rib.add(RouteSource.EBGP, IpPrefix.ipv4(0xC0A80000 | (i << 8), 24), ecmp);
+                }
+            }
+            final Dataplane dp = dataplane();
+            final JournalApplier applier = new JournalApplier(dp, journal.reader(null), 10_000).snapshotEvery(100, snapshot);
+            while (applier.doWork(0) > 0)
+            {
+                // drain, writing snapshots on the way
+            }
+            assertTrue(java.nio.file.Files.exists(snapshot));
+            final int entries = applier.snapshot(snapshot);
+            assertTrue(entries >= 503, "next hops, groups, routes and the static neighbour: " + entries);
+
+            // Changes after the snapshot are the tail.
+            for (int i = 0; i < 20; i++)
+            {
+                rib.remove(RouteSource.EBGP, IpPrefix.ipv4(0xC0A80000 | (i << 8), 24));
+            }
+            rib.add(RouteSource.EBGP, IpPrefix.parse("10.99.0.0/16"), List.of(RibPath.via(0, "10.0.0.2")));
+            while (applier.doWork(0) > 0)
+            {
+                // drain
+            }
+
+            final Dataplane restarted = dataplane();
+            final JournalApplier replay = new JournalApplier(restarted, journal.reader(null), 1000);
+            final long applied = replay.replay(snapshot);
+            assertEquals(table(dp.fib()), table(restarted.fib()));
+            assertEquals(0, replay.refused(), replay.lastRefusal());
+            assertTrue(applied < applier.applied(), "replayed " + applied + " entries, the journal holds " + applier.applied());
+            assertEquals(org.vbgw.dataplane.neighbour.NeighbourState.STATIC,
+                restarted.neighbours().state(restarted.neighbours().find(2, false, 0, 0xAC1F0002L)));
+            dp.close();
+            restarted.close();
+
+            final byte[] bytes = java.nio.file.Files.readAllBytes(snapshot);
+            bytes[bytes.length / 2] ^= 0x10;
+            java.nio.file.Files.write(snapshot, bytes);
+            final Dataplane third = dataplane();
+            final IllegalStateException ex = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> new JournalApplier(third, journal.reader(null), 1000).replay(snapshot));
+            assertTrue(ex.getMessage().contains("snapshot checksum mismatch"), ex.getMessage());
+            assertEquals(0, third.fib().routeCount(), "nothing of a damaged snapshot is applied");
+            third.close();
+        }
+    }
 }
