@@ -53,6 +53,9 @@ public final class Forwarder implements FrameHandler
     long nowNs;
     private int lastVerdict;
     private int lastDetail;
+    // What the last frame did, for traces: plain stores, one per stage reached.
+    private int lastVifId;
+    private int lastNextHopId;
 
     public Forwarder(final Port[] ports, final VifTable vifs, final Fib fib, final AdjacencyTable adjacencies,
         final ControlPath control, final WorkerCounters counters, final TokenBucket icmpLimiter)
@@ -102,6 +105,8 @@ public final class Forwarder implements FrameHandler
     public void onFrame(final MutableDirectBuffer buffer, final int offset, final int length)
     {
         lastDetail = 0;
+        lastVifId = -1;
+        lastNextHopId = -1;
         final int verdict = classify(buffer, offset, length);
         lastVerdict = verdict;
         counters.verdict(verdict);
@@ -111,6 +116,18 @@ public final class Forwarder implements FrameHandler
     public int lastVerdict()
     {
         return lastVerdict;
+    }
+
+    /** The VIF the last frame arrived on, or -1 when it matched none. */
+    public int lastVifId()
+    {
+        return lastVifId;
+    }
+
+    /** The next hop the last frame was sent to (or waits for), or -1. */
+    public int lastNextHopId()
+    {
+        return lastNextHopId;
     }
 
     /** For malformed frames, the {@link PacketError} code; else 0. */
@@ -133,6 +150,7 @@ public final class Forwarder implements FrameHandler
         }
         final Vif vif = snapshot.vif(vifId);
         inVif = vif;
+        lastVifId = vifId;
         if (!vif.adminUp())
         {
             return Verdict.DROP_VIF_DOWN;
@@ -182,6 +200,7 @@ public final class Forwarder implements FrameHandler
     int awaitNeighbour(final int nextHopId, final int vifId, final boolean v6, final long hi, final long lo,
         final MutableDirectBuffer buffer, final int offset, final int length)
     {
+        lastNextHopId = nextHopId;
         return control.awaitNeighbour(nextHopId, vifId, v6, hi, lo, buffer, offset, length)
             ? Verdict.WAITING_FOR_NEIGHBOUR : Verdict.DROP_CONTROL_QUEUE_FULL;
     }
@@ -193,6 +212,7 @@ public final class Forwarder implements FrameHandler
     int transmit(final Adjacency adjacency, final MutableDirectBuffer buffer, final int frameOffset,
         final int l3Offset, final int l3Length, final int etherType)
     {
+        lastNextHopId = adjacency.nextHopId();
         final int start = l3Offset - adjacency.l2HeaderLength();
         if (start < frameOffset - Port.FRAME_HEADROOM)
         {
