@@ -9,7 +9,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.vbgw.dataplane.Capture.Row;
 import org.vbgw.io.linux.PacketSocket;
 import org.vbgw.io.linux.PacketSocketOptions;
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -11,7 +11,7 @@ import org.vbgw.fib.IpPrefix;
 import org.vbgw.io.Port;
 import org.vbgw.io.lab.VlanShim;
 import org.vbgw.io.linux.PacketSocket;
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 
 import java.util.ArrayList;
 import java.util.List;

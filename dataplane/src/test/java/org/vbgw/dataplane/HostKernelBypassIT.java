@@ -6,7 +6,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vbgw.io.linux.PacketSocket;
 import org.vbgw.io.linux.PacketSocketOptions;
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 
 import java.nio.ByteOrder;
 import java.util.List;

@@ -1,6 +1,6 @@
 package org.vbgw.dataplane;
 
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 
 import java.io.BufferedReader;
 import java.io.IOException;

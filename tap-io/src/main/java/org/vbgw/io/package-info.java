@@ -23,6 +23,6 @@
  * <p>
  * <b>Namespaces.</b> A socket, TAP device or netlink socket belongs to the network namespace of the thread
  * that opened it and may be used from any thread afterwards; tests open them inside namespaces they create
- * by calling setns(2) on the opening thread (see {@code org.vbgw.io.testing.Netns} in the test sources).
+ * by calling setns(2) on the opening thread (see {@code org.vbgw.io.lab.Netns} in the test sources).
  */
 package org.vbgw.io;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vbgw.io.LinkState;
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 
 /** Link events from rtnetlink for a veth pair between two namespaces the test creates. */
 class LinkMonitorIT

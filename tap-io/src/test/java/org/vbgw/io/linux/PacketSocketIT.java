@@ -16,7 +16,7 @@ import org.vbgw.io.LinkState;
 import org.vbgw.io.Port;
 import org.vbgw.io.PortException;
 import org.vbgw.io.testing.Capabilities;
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 import org.vbgw.io.testing.TestFrames;
 
 /**

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vbgw.io.MacAddress;
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 
 /**
  * TCP and UDP that a namespace's kernel sends with checksum offload on (partial checksums on the wire of a

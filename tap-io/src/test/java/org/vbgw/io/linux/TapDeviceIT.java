@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.vbgw.io.LinkState;
 import org.vbgw.io.PortException;
 import org.vbgw.io.testing.Capabilities;
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 
 /**
  * A TAP device in a namespace the test creates: the namespace's kernel pings an address behind the TAP

@@ -15,7 +15,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vbgw.io.PortException;
-import org.vbgw.io.testing.Netns;
+import org.vbgw.io.lab.Netns;
 import org.vbgw.io.testing.TestFrames;
 
 /** Capture files written by PcapPort read by tshark, and files tshark writes (pcap, pcapng) read back. */

@@ -1,6 +1,6 @@
 /**
- * Shared test support, published in tap-io's test-jar for other modules' integration tests: network
- * namespaces with veth pairs ({@link org.vbgw.io.testing.Netns}) and test frames
- * ({@link org.vbgw.io.testing.TestFrames}).
+ * Shared test support, published in tap-io's test-jar for other modules' integration tests: test frames
+ * ({@link org.vbgw.io.testing.TestFrames}) and capability dropping. Namespaces and veth pairs are
+ * {@link org.vbgw.io.lab.Netns}, in main code, so benchmarks and the lab use the same helper.
  */
 package org.vbgw.io.testing;

@@ -1,4 +1,4 @@
-package org.vbgw.io.testing;
+package org.vbgw.io.lab;
 
 import static org.vbgw.io.linux.Native.LIBC;
 
