@@ -1,20 +1,26 @@
 package org.vbgw.fib;
 
-import java.util.HashMap;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * IPv4 longest-prefix match: prefix (/0–/32) → int value (a next-hop group id, ≥ 0).
  * <p>
- * One writer thread calls the mutators; any number of reader threads call {@link #lookup(int)}.
- * Placeholder implementation with the final API: correct for a single thread only, to be replaced
- * by the wait-free multibit trie.
+ * One writer thread calls the mutators ({@link #put}, {@link #remove}, {@link #bulkLoad}) and the
+ * writer-side queries ({@link #get}, {@link #matchLength}, {@link #forEach}, {@link #size},
+ * {@link #memoryBytes}); any number of reader threads call {@link #lookup(int)} concurrently. Lookups
+ * are wait-free, allocate nothing, and see each change whole: a lookup that overlaps a change returns
+ * the answer from before it or from after it, never anything else.
+ * <p>
+ * The lookup structure is a {@link Poptrie} with an 18-bit direct-pointing top level and 6-bit
+ * popcount-compressed nodes below it (at most three node levels), in flat primitive arrays; the
+ * writer keeps the authoritative route set beside it and rebuilds only the slots a change touches.
+ * Any int value from 0 to {@link Integer#MAX_VALUE} may be stored.
  */
 public final class Ipv4Table
 {
     /** Returned by lookups that match no prefix. */
     public static final int NO_ROUTE = -1;
+
+    /** Bits resolved by the direct-pointing top level. */
+    static final int SLOT_BITS = 18;
 
     /** Receives routes in prefix order from {@link #forEach(RouteConsumer)}. */
     @FunctionalInterface
@@ -23,120 +29,153 @@ public final class Ipv4Table
         void accept(int prefix, int length, int value);
     }
 
-    @SuppressWarnings("unchecked")
-    private final Map<Integer, Integer>[] byLength = new Map[33];
-    private int size;
+    /**
+     * The trie and its writer-side route set. The reference is final; inside it, {@link Poptrie#root}
+     * is the only field readers load (volatile), see there for who writes what.
+     */
+    private final Poptrie trie = new Poptrie(false, SLOT_BITS);
 
     public Ipv4Table()
     {
-        for (int i = 0; i <= 32; i++)
-        {
-            byLength[i] = new HashMap<>();
-        }
     }
 
     /** Adds or replaces the route for {@code prefix/length}. Writer thread only. */
     public void put(final int prefix, final int length, final int value)
     {
         check(prefix, length);
-        if (value < 0)
-        {
-            throw new IllegalArgumentException("route value must be >= 0: " + value);
-        }
-        if (byLength[length].put(prefix, value) == null)
-        {
-            size++;
-        }
+        checkValue(value);
+        trie.put(key(prefix), 0, length, value);
     }
 
     /** Removes the route for {@code prefix/length}; false when there was none. Writer thread only. */
     public boolean remove(final int prefix, final int length)
     {
         check(prefix, length);
-        if (byLength[length].remove(prefix) != null)
-        {
-            size--;
-            return true;
-        }
-        return false;
+        return trie.remove(key(prefix), 0, length);
     }
 
-    /** Exact match: the value stored for {@code prefix/length}, or {@link #NO_ROUTE}. */
+    /** Exact match: the value stored for {@code prefix/length}, or {@link #NO_ROUTE}. Writer thread only. */
     public int get(final int prefix, final int length)
     {
         check(prefix, length);
-        final Integer v = byLength[length].get(prefix);
-        return v == null ? NO_ROUTE : v;
+        return trie.get(key(prefix), 0, length);
     }
 
-    /** Longest-prefix match for {@code address}: its value or {@link #NO_ROUTE}. Any thread. */
+    /**
+     * Longest-prefix match for {@code address}: its value or {@link #NO_ROUTE}. Any thread; wait-free;
+     * allocates nothing.
+     */
     public int lookup(final int address)
     {
-        for (int len = 32; len >= 0; len--)
+        // Acquire (volatile) load of the current generation; everything in it was written before.
+        final Poptrie.Root r = trie.root;
+        // Acquire load of the slot entry: the subtree it points at was written before its release store.
+        final int e = (int)Poptrie.DIR.getAcquire(r.dir, address >>> (32 - SLOT_BITS));
+        if (e >= -1)
         {
-            final Integer v = byLength[len].get(address & IpPrefix.mask32(len));
-            if (v != null)
+            return e;
+        }
+        final long[] nodes = r.nodes;
+        int p = -2 - e;
+        int shift = SLOT_BITS;
+        for (;;)
+        {
+            final long vector = nodes[p];
+            // The next 6 address bits; past bit 31 they read as zero.
+            final int v = (address << shift) >>> 26;
+            final long upTo = (2L << v) - 1;
+            if ((vector >>> v & 1) != 0)
             {
-                return v;
+                p = (int)(nodes[p + 2] >>> 32) + 3 * (Long.bitCount(vector & upTo) - 1);
+                shift += Poptrie.STRIDE;
+            }
+            else
+            {
+                return r.leaves[(int)nodes[p + 2] + Long.bitCount(nodes[p + 1] & upTo) - 1];
             }
         }
-        return NO_ROUTE;
     }
 
     /** Length of the longest prefix matching {@code address}, or -1. Writer thread only. */
     public int matchLength(final int address)
     {
-        for (int len = 32; len >= 0; len--)
-        {
-            if (byLength[len].containsKey(address & IpPrefix.mask32(len)))
-            {
-                return len;
-            }
-        }
-        return -1;
+        return trie.matchLength(key(address), 0);
     }
 
-    /** Replaces the whole table with {@code count} routes from the arrays. Writer thread only. */
+    /**
+     * Replaces the whole table with {@code count} routes from the arrays (a later duplicate wins).
+     * Every route is checked first: on a bad one the table is left unchanged. Readers see the old
+     * table until the new one is published whole. Writer thread only.
+     */
     public void bulkLoad(final int[] prefixes, final int[] lengths, final int[] values, final int count)
     {
+        if (count < 0 || count > prefixes.length || count > lengths.length || count > values.length)
+        {
+            throw new IllegalArgumentException("route count " + count + " out of range of the arrays");
+        }
+        if (count > RouteStore.MAX_ROUTES)
+        {
+            throw new IllegalArgumentException("too many routes: " + count);
+        }
+        final long[] keys = new long[count];
         for (int i = 0; i < count; i++)
         {
             check(prefixes[i], lengths[i]);
+            checkValue(values[i]);
+            keys[i] = key(prefixes[i]);
         }
-        for (final Map<Integer, Integer> m : byLength)
-        {
-            m.clear();
-        }
-        size = 0;
-        for (int i = 0; i < count; i++)
-        {
-            put(prefixes[i], lengths[i], values[i]);
-        }
+        trie.bulkLoad(keys, null, lengths, values, count);
     }
 
+    /** Number of routes. Writer thread only. */
     public int size()
     {
-        return size;
+        return trie.size();
     }
 
-    /** Approximate bytes held by the lookup structures. */
+    /**
+     * Bytes held: the lookup arrays of the current generation (with their headroom and any garbage
+     * not yet compacted away) plus the writer's route set and bookkeeping. Writer thread only.
+     */
     public long memoryBytes()
     {
-        return 64L * size;
+        return trie.memoryBytes();
     }
 
     /** Visits every route in prefix order (by address, then shorter first). Writer thread only. */
     public void forEach(final RouteConsumer consumer)
     {
-        final TreeMap<Long, Integer> sorted = new TreeMap<>();
-        for (int len = 0; len <= 32; len++)
+        final RouteStore rs = trie.routes;
+        final int[] ids = rs.allRoutes();
+        rs.sortByPrefix(ids, 0, ids.length);
+        // Snapshot first so the consumer may change the table.
+        final int n = ids.length;
+        final int[] prefixes = new int[n];
+        final int[] lengths = new int[n];
+        final int[] values = new int[n];
+        for (int i = 0; i < n; i++)
         {
-            for (final Map.Entry<Integer, Integer> e : byLength[len].entrySet())
-            {
-                sorted.put(((e.getKey() & 0xFFFF_FFFFL) << 6) | len, e.getValue());
-            }
+            prefixes[i] = (int)(rs.hi(ids[i]) >>> 32);
+            lengths[i] = rs.length(ids[i]);
+            values[i] = rs.value(ids[i]);
         }
-        sorted.forEach((k, v) -> consumer.accept((int)(k >>> 6), (int)(k & 63), v));
+        for (int i = 0; i < n; i++)
+        {
+            consumer.accept(prefixes[i], lengths[i], values[i]);
+        }
+    }
+
+    private static long key(final int address)
+    {
+        return (address & 0xFFFF_FFFFL) << 32;
+    }
+
+    static void checkValue(final int value)
+    {
+        if (value < 0)
+        {
+            throw new IllegalArgumentException("route value must be >= 0: " + value);
+        }
     }
 
     static void check(final int prefix, final int length)
