@@ -76,7 +76,8 @@ public final class Ipv4Table
             return e;
         }
         final long[] nodes = r.nodes;
-        int p = -2 - e;
+        final int top = -2 - e;
+        int p = top;
         int shift = SLOT_BITS;
         for (;;)
         {
@@ -86,12 +87,14 @@ public final class Ipv4Table
             final long upTo = (2L << v) - 1;
             if ((vector >>> v & 1) != 0)
             {
-                p = (int)(nodes[p + 2] >>> 32) + 3 * (Long.bitCount(vector & upTo) - 1);
+                p = (int)(nodes[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & upTo) - 1);
                 shift += Poptrie.STRIDE;
             }
             else
             {
-                return r.leaves[(int)nodes[p + 2] + Long.bitCount(nodes[p + 1] & upTo) - 1];
+                final int leaf = r.leaves[(int)nodes[p + 2] + Long.bitCount(nodes[p + 1] & upTo) - 1];
+                // INHERIT: the match is the slot's default route, kept in the subtree's root node.
+                return leaf != Poptrie.INHERIT ? leaf : (int)nodes[top + Poptrie.ROOT_DEFAULT];
             }
         }
     }
@@ -125,6 +128,18 @@ public final class Ipv4Table
             keys[i] = key(prefixes[i]);
         }
         trie.bulkLoad(keys, null, lengths, values, count);
+    }
+
+    /** Compactions of the lookup arrays so far (for tests). Writer thread only. */
+    int compactions()
+    {
+        return trie.compactions();
+    }
+
+    /** Copies the live trie into fresh arrays now (for tests). Writer thread only. */
+    void compact()
+    {
+        trie.compactNow();
     }
 
     /** Number of routes. Writer thread only. */

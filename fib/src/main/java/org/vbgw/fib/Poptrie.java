@@ -41,9 +41,32 @@ final class Poptrie
     static final int NO_ROUTE = -1;
     /** Key bits each trie node consumes. */
     static final int STRIDE = 6;
+    /** Longs per node inside a child block: vector, leafvec, bases. */
+    static final int NODE_LONGS = 3;
+    /** Longs of a slot's root node: a node plus the slot default, the value of its INHERIT leaves. */
+    static final int ROOT_LONGS = 4;
+    /**
+     * Offset of the slot default in a root node, held in the low 32 bits (the high half is zero, so even
+     * a JVM that splits long stores into halves cannot tear the int readers take from it).
+     * <p>
+     * Unlike every other word of the arrays, this one is rewritten in place, by the writer with
+     * {@code setRelease}, whenever the slot's default route changes while the root is current; readers
+     * load it plainly. That is safe because the subtree a root describes never changes: a reader that
+     * reached root R sees R's subtree with a default R held at some instant after the reader loaded the
+     * dir entry (either still current, or the last value R had before a rebuild or compaction retired
+     * it), and R's subtree with that default was then the whole, true state of the slot.
+     */
+    static final int ROOT_DEFAULT = 3;
+    /**
+     * Leaf value meaning "the longest match is a route of length <= slotBits": the lookup returns the
+     * slot default stored in the subtree's root node. Keeps short-route changes from rewriting leaves.
+     */
+    static final int INHERIT = -2;
 
     /** Acquire/release access to {@link Root#dir} elements. */
     static final VarHandle DIR = MethodHandles.arrayElementVarHandle(int[].class);
+    /** Release stores of a root node's default word (see {@link #ROOT_DEFAULT}). */
+    private static final VarHandle NODES = MethodHandles.arrayElementVarHandle(long[].class);
 
     /**
      * One generation of the lookup arrays. The references are final, so a reader that obtained a Root
@@ -106,6 +129,8 @@ final class Poptrie
     private int leafTop;
     private long liveNodeLongs;
     private long liveLeaves;
+    /** Compactions so far (tests check that concurrency tests went through some). */
+    private int compactions;
 
     // Scratch for building one slot subtree: route ids, per-depth child values/lengths, and the
     // subtree itself (positions relative to 0, relocated when copied into the generation arrays).
@@ -154,6 +179,17 @@ final class Poptrie
         return routes.size();
     }
 
+    int compactions()
+    {
+        return compactions;
+    }
+
+    /** Compacts now (tests use it to move the arrays under running readers). */
+    void compactNow()
+    {
+        compact(0, 0);
+    }
+
     int get(final long keyHi, final long keyLo, final int length)
     {
         final int r = routes.find(keyHi, keyLo, length);
@@ -186,7 +222,7 @@ final class Poptrie
             {
                 defLen[slot] = (byte)length;
                 defVal[slot] = value;
-                rebuildSlot(slot);
+                updateDefault(slot);
             }
         }
     }
@@ -214,7 +250,7 @@ final class Poptrie
             {
                 defLen[slot] = (byte)coverLen;
                 defVal[slot] = coverVal;
-                rebuildSlot(slot);
+                updateDefault(slot);
             }
         }
         return true;
@@ -326,19 +362,19 @@ final class Poptrie
                 ids[n++] = r;
             }
             routes.sortByPrefix(ids, 0, n);
-            tmpNodeTop = 3;
+            tmpNodeTop = ROOT_LONGS;
             tmpLeafTop = 0;
-            buildNode(0, 0, n, slotBits, def, 0);
+            buildNode(0, 0, n, slotBits, INHERIT, 0);
+
             ensureRoom(tmpNodeTop, tmpLeafTop);
             final int nodeBase = nodeTop;
             final int leafBase = leafTop;
             final long[] nodes = wNodes;
-            for (int i = 0; i < tmpNodeTop; i += 3)
+            relocate(tmpNodes, 0, nodes, nodeBase, nodeBase, leafBase);
+            nodes[nodeBase + ROOT_DEFAULT] = def & 0xFFFF_FFFFL;
+            for (int i = ROOT_LONGS; i < tmpNodeTop; i += NODE_LONGS)
             {
-                final long w = tmpNodes[i + 2];
-                nodes[nodeBase + i] = tmpNodes[i];
-                nodes[nodeBase + i + 1] = tmpNodes[i + 1];
-                nodes[nodeBase + i + 2] = ((w >>> 32) + nodeBase) << 32 | (((int)w + leafBase) & 0xFFFF_FFFFL);
+                relocate(tmpNodes, i, nodes, nodeBase + i, nodeBase, leafBase);
             }
             System.arraycopy(tmpLeaves, 0, wLeaves, leafBase, tmpLeafTop);
             nodeTop += tmpNodeTop;
@@ -346,14 +382,52 @@ final class Poptrie
             retire(slot, tmpNodeTop, tmpLeafTop);
             entry = -2 - nodeBase;
         }
+        publish(slot, entry);
+    }
+
+    private static void relocate(final long[] src, final int from, final long[] dst, final int to,
+                                 final int nodeBase, final int leafBase)
+    {
+        final long w = src[from + 2];
+        dst[to] = src[from];
+        dst[to + 1] = src[from + 1];
+        dst[to + 2] = ((w >>> 32) + nodeBase) << 32 | (((int)w + leafBase) & 0xFFFF_FFFFL);
+    }
+
+    private void publish(final int slot, final int entry)
+    {
         if (privateGeneration)
         {
             wDir[slot] = entry;
         }
         else
         {
-            // Release: the subtree written above is visible to any reader that acquires this entry.
+            // Release: the subtree written before is visible to any reader that acquires this entry.
             DIR.setRelease(wDir, slot, entry);
+        }
+    }
+
+    /**
+     * The slot's default changed but not its longer routes: a leaf slot gets the new value; a subtree
+     * gets the new default written in place into its root node (see {@link #ROOT_DEFAULT} for why a
+     * reader cannot see a mix that never existed). O(1): no leaf is rewritten.
+     */
+    private void updateDefault(final int slot)
+    {
+        final int e = wDir[slot];
+        if (e >= -1)
+        {
+            publish(slot, defVal[slot]);
+            return;
+        }
+        final int pos = -2 - e + ROOT_DEFAULT;
+        if (privateGeneration)
+        {
+            wNodes[pos] = defVal[slot] & 0xFFFF_FFFFL;
+        }
+        else
+        {
+            NODES.setRelease(wNodes, pos, defVal[slot] & 0xFFFF_FFFFL);
         }
     }
 
@@ -431,11 +505,11 @@ final class Poptrie
         }
         final int children = Long.bitCount(vector);
         final int base1 = tmpNodeTop;
-        if (tmpNodeTop + 3 * children > tmpNodes.length)
+        if (tmpNodeTop + NODE_LONGS * children > tmpNodes.length)
         {
-            tmpNodes = Arrays.copyOf(tmpNodes, Math.max(tmpNodes.length * 2, tmpNodeTop + 3 * children));
+            tmpNodes = Arrays.copyOf(tmpNodes, Math.max(tmpNodes.length * 2, tmpNodeTop + NODE_LONGS * children));
         }
-        tmpNodeTop += 3 * children;
+        tmpNodeTop += NODE_LONGS * children;
         tmpNodes[pos] = vector;
         tmpNodes[pos + 1] = leafvec;
         tmpNodes[pos + 2] = (long)base1 << 32 | (base0 & 0xFFFF_FFFFL);
@@ -459,7 +533,7 @@ final class Poptrie
                 i++;
             }
             // cv[c] is final here: a route painting child c sorts inside [start, i) but is only read above.
-            buildNode(base1 + 3 * k, start, i, off + STRIDE, cv[c], depth + 1);
+            buildNode(base1 + NODE_LONGS * k, start, i, off + STRIDE, cv[c], depth + 1);
             k++;
         }
     }
@@ -507,12 +581,14 @@ final class Poptrie
             if (e <= -2)
             {
                 final int pos = nodeTop;
-                nodeTop += 3;
+                nodeTop += ROOT_LONGS;
                 copyNode(oldNodes, oldLeaves, -2 - e, pos);
+                wNodes[pos + ROOT_DEFAULT] = oldNodes[-2 - e + ROOT_DEFAULT];
                 dir[slot] = -2 - pos;
             }
         }
         wDir = dir;
+        compactions++;
         // Volatile store: the new arrays, fully written above, are published together.
         root = new Root(wDir, wNodes, wLeaves);
     }
@@ -528,14 +604,14 @@ final class Poptrie
         System.arraycopy(srcLeaves, (int)w, wLeaves, base0, leaves);
         leafTop += leaves;
         final int base1 = nodeTop;
-        nodeTop += 3 * children;
+        nodeTop += NODE_LONGS * children;
         wNodes[dst] = vector;
         wNodes[dst + 1] = leafvec;
         wNodes[dst + 2] = (long)base1 << 32 | (base0 & 0xFFFF_FFFFL);
         final int srcBase1 = (int)(w >>> 32);
         for (int k = 0; k < children; k++)
         {
-            copyNode(srcNodes, srcLeaves, srcBase1 + 3 * k, base1 + 3 * k);
+            copyNode(srcNodes, srcLeaves, srcBase1 + NODE_LONGS * k, base1 + NODE_LONGS * k);
         }
     }
 
@@ -553,7 +629,8 @@ final class Poptrie
             return e;
         }
         final long[] nodes = r.nodes;
-        int p = -2 - e;
+        final int top = -2 - e;
+        int p = top;
         int off = slotBits;
         for (;;)
         {
@@ -562,12 +639,13 @@ final class Poptrie
             final long upTo = (2L << v) - 1;
             if ((vector >>> v & 1) != 0)
             {
-                p = (int)(nodes[p + 2] >>> 32) + 3 * (Long.bitCount(vector & upTo) - 1);
+                p = (int)(nodes[p + 2] >>> 32) + NODE_LONGS * (Long.bitCount(vector & upTo) - 1);
                 off += STRIDE;
             }
             else
             {
-                return r.leaves[(int)nodes[p + 2] + Long.bitCount(nodes[p + 1] & upTo) - 1];
+                final int leaf = r.leaves[(int)nodes[p + 2] + Long.bitCount(nodes[p + 1] & upTo) - 1];
+                return leaf != INHERIT ? leaf : (int)nodes[top + ROOT_DEFAULT];
             }
         }
     }
