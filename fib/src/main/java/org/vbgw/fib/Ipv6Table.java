@@ -74,9 +74,9 @@ public final class Ipv6Table
         {
             return e;
         }
-        final long[] nodes = r.nodes;
-        final int top = -2 - e;
-        int p = top;
+        final long[] words = r.words;
+        final int rootPos = -2 - e;
+        int p = rootPos;
         int shift = SLOT_BITS;
         long bits = hi;
         for (;;)
@@ -87,20 +87,22 @@ public final class Ipv6Table
                 bits = lo;
                 shift = 0;
             }
-            final long vector = nodes[p];
+            final long vector = words[p];
             // The next 6 bits; past bit 127 they read as zero.
             final int v = (int)((bits << shift) >>> 58);
             final long upTo = (2L << v) - 1;
             if ((vector >>> v & 1) != 0)
             {
-                p = (int)(nodes[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & upTo) - 1);
+                p = (int)(words[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & upTo) - 1);
                 shift += Poptrie.STRIDE;
             }
             else
             {
-                final int leaf = r.leaves[(int)nodes[p + 2] + Long.bitCount(nodes[p + 1] & upTo) - 1];
+                // Leaves are ints packed two per long, low half first.
+                final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & upTo) - 1;
+                final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
                 // INHERIT: the match is the slot's default route, kept in the subtree's root node.
-                return leaf != Poptrie.INHERIT ? leaf : (int)nodes[top + Poptrie.ROOT_DEFAULT];
+                return leaf != Poptrie.INHERIT ? leaf : (int)words[rootPos + Poptrie.ROOT_DEFAULT];
             }
         }
     }
@@ -144,6 +146,12 @@ public final class Ipv6Table
     void compact()
     {
         trie.compactNow();
+    }
+
+    /** Sizes of the lookup arrays in use (diagnostics). Writer thread only. */
+    String usage()
+    {
+        return trie.usage();
     }
 
     /** Number of routes. Writer thread only. */

@@ -7,34 +7,45 @@ import java.util.Arrays;
 /**
  * The wait-free lookup structure behind {@link Ipv4Table} and {@link Ipv6Table}: a Poptrie
  * (Asai &amp; Ohara, "Poptrie: A Compressed Trie with Population Count for Fast and Scalable Software
- * IP Routing Table Lookup", SIGCOMM 2015), kept in flat primitive arrays, plus the writer-side
+ * IP Routing Table Lookup", SIGCOMM 2015) kept in two flat primitive arrays, plus the writer-side
  * {@link RouteStore} it is rebuilt from.
  *
  * <h2>Layout (one {@link Root})</h2>
  * <ul>
  *   <li>{@code dir[1 << slotBits]}: direct pointing on the top {@code slotBits} bits of the key. An entry
- *       {@code e >= -1} is a leaf: the value itself ({@code -1} = no route). An entry {@code e <= -2} is an
- *       internal node at position {@code -2 - e} of {@code nodes}.</li>
- *   <li>{@code nodes}: three longs per node, {@code [vector, leafvec, base1 << 32 | base0]}. A node consumes
- *       the next 6 key bits {@code v}. Bit {@code v} of {@code vector} set: the child is an internal node at
- *       position {@code base1 + 3 * (popcount(vector & ((2 << v) - 1)) - 1)}. Clear: the child is a leaf,
- *       {@code leaves[base0 + popcount(leafvec & ((2 << v) - 1)) - 1]}: {@code leafvec} marks where a run of
- *       equal leaves starts, so runs are stored once (leaf compression). Key bits past the end of the
- *       address read as zero, so the last IPv4 or IPv6 level simply leaves most children unused.</li>
- *   <li>{@code leaves}: route values, -1 for no route.</li>
+ *       {@code e >= -1} is a leaf: the value itself ({@code -1} = no route). An entry {@code e <= -2} points
+ *       at the slot's subtree, whose root node is at word {@code -2 - e}.</li>
+ *   <li>{@code words}: nodes and leaves. A node is three longs {@code [vector, leafvec, base1 << 32 | base0]}
+ *       and consumes the next 6 key bits {@code v}. Bit {@code v} of {@code vector} set: the child is the
+ *       node at word {@code base1 + 3 * (popcount(vector & ((2 << v) - 1)) - 1)} (a node's internal children
+ *       are one contiguous block). Clear: the child is the leaf at int index
+ *       {@code base0 + popcount(leafvec & ((2 << v) - 1)) - 1}, leaves being packed two ints per long
+ *       (low half first); {@code leafvec} marks where each run of equal leaves starts, so a run is stored
+ *       once (leaf compression). Key bits past the end of the address read as zero, so the last IPv4 or
+ *       IPv6 level just leaves most children unused.</li>
+ *   <li>A slot's root node has a fourth word, {@link #ROOT_DEFAULT}, and its leaves follow it directly,
+ *       so a lookup that ends at the root touches the dir entry and one or two adjacent cache lines.</li>
+ *   <li>Leaves hold route values, {@code -1} for no route, or {@link #INHERIT} for "the longest match is a
+ *       route of length &lt;= slotBits": the lookup then returns the root's default word.</li>
  * </ul>
- * A child block, and a leaf block, of a node are contiguous; everything below one dir slot (a "slot
- * subtree") is built together, off to the side, and is immutable once published.
  *
  * <h2>Updates and memory reclamation</h2>
- * The single writer changes the route set in {@link RouteStore}, then rebuilds only the dir slots the
- * change touches: a route longer than {@code slotBits} touches its one slot; a shorter route paints the
- * slot defaults of the range it covers. A rebuilt slot subtree is appended after everything in use
- * (never over anything a reader may still be walking), then the slot's dir entry is switched to it with
- * a release store. The old subtree becomes garbage inside the arrays. When the arrays are full, the
- * writer copies the live subtrees into fresh arrays (compaction) and publishes a new {@link Root} with a
- * volatile store; readers still walking the old root finish on it undisturbed, and the garbage
- * collector frees it once they are gone. No array slot a reader can reach is ever written again.
+ * The single writer changes the route set in {@link RouteStore}, then:
+ * <ul>
+ *   <li>a route of length &lt;= slotBits only changes slot defaults: a leaf slot's dir entry, or the
+ *       default word of a subtree's root (see {@link #ROOT_DEFAULT}); no leaf is rewritten;</li>
+ *   <li>a longer route changes one slot: the writer finds the deepest node X whose range contains the
+ *       route, rebuilds X's subtree off to the side from the routes under X (a contiguous sorted range in
+ *       the route store), copies the node blocks on the path from X up to the slot root (path copying:
+ *       siblings are copied, their subtrees shared), and switches the dir entry to the new root with a
+ *       release store.</li>
+ * </ul>
+ * New words are always appended after everything in use, never written over anything a reader may
+ * still be walking; replaced words become garbage inside the array. When the array is full the writer
+ * copies the live subtrees into a fresh array (compaction) and publishes a new {@link Root} with a
+ * volatile store; readers still on the old root finish there undisturbed, and the garbage collector
+ * frees it once they are gone. Apart from {@link #ROOT_DEFAULT}, no word a reader can reach is ever
+ * written again.
  */
 final class Poptrie
 {
@@ -43,30 +54,27 @@ final class Poptrie
     static final int STRIDE = 6;
     /** Longs per node inside a child block: vector, leafvec, bases. */
     static final int NODE_LONGS = 3;
-    /** Longs of a slot's root node: a node plus the slot default, the value of its INHERIT leaves. */
+    /** Longs of a slot's root node: a node plus the slot default; its leaves follow. */
     static final int ROOT_LONGS = 4;
     /**
      * Offset of the slot default in a root node, held in the low 32 bits (the high half is zero, so even
      * a JVM that splits long stores into halves cannot tear the int readers take from it).
      * <p>
-     * Unlike every other word of the arrays, this one is rewritten in place, by the writer with
-     * {@code setRelease}, whenever the slot's default route changes while the root is current; readers
-     * load it plainly. That is safe because the subtree a root describes never changes: a reader that
-     * reached root R sees R's subtree with a default R held at some instant after the reader loaded the
-     * dir entry (either still current, or the last value R had before a rebuild or compaction retired
-     * it), and R's subtree with that default was then the whole, true state of the slot.
+     * Unlike every other word, this one is rewritten in place, by the writer with {@code setRelease},
+     * whenever the slot's default route changes while the root is current; readers load it plainly.
+     * That is safe because the subtree a root describes never changes: a reader that reached root R sees
+     * R's subtree with a default R held at some instant after the reader loaded the dir entry (either
+     * still current, or the last value R had before a rebuild or compaction retired it), and R's subtree
+     * with that default was at that instant the whole, true state of the slot.
      */
     static final int ROOT_DEFAULT = 3;
-    /**
-     * Leaf value meaning "the longest match is a route of length <= slotBits": the lookup returns the
-     * slot default stored in the subtree's root node. Keeps short-route changes from rewriting leaves.
-     */
+    /** Leaf value: the match is the slot default route (length &lt;= slotBits) in the root node. */
     static final int INHERIT = -2;
 
     /** Acquire/release access to {@link Root#dir} elements. */
     static final VarHandle DIR = MethodHandles.arrayElementVarHandle(int[].class);
     /** Release stores of a root node's default word (see {@link #ROOT_DEFAULT}). */
-    private static final VarHandle NODES = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 
     /**
      * One generation of the lookup arrays. The references are final, so a reader that obtained a Root
@@ -82,19 +90,17 @@ final class Poptrie
          */
         final int[] dir;
         /**
-         * Node words. Written by the writer only at positions no published dir entry reaches (appended
-         * past the in-use mark, then published through dir); never rewritten afterwards. Read by readers
-         * with plain loads, ordered after the acquire load of the dir entry that led to them.
+         * Nodes and leaves. Written by the writer only at positions no published dir entry reaches
+         * (appended past the in-use mark, then published through dir); never rewritten afterwards, except
+         * the {@link #ROOT_DEFAULT} words. Read by readers with plain loads, ordered after the acquire load
+         * of the dir entry that led to them.
          */
-        final long[] nodes;
-        /** Leaf values; same discipline as {@link #nodes}. */
-        final int[] leaves;
+        final long[] words;
 
-        Root(final int[] dir, final long[] nodes, final int[] leaves)
+        Root(final int[] dir, final long[] words)
         {
             this.dir = dir;
-            this.nodes = nodes;
-            this.leaves = leaves;
+            this.words = words;
         }
     }
 
@@ -115,32 +121,28 @@ final class Poptrie
     private final int[] defVal;
     /** Length of that route, -1 when none. */
     private final byte[] defLen;
-    /** Longs and leaves used by each slot's current subtree (0 for a leaf slot), for garbage accounting. */
-    private final int[] slotNodeLongs;
-    private final int[] slotLeafCount;
 
     /** Arrays being appended to: the published root's, or a private generation during a bulk load. */
     private int[] wDir;
-    private long[] wNodes;
-    private int[] wLeaves;
+    private long[] wWords;
     /** True while building a private generation (bulk load): arrays may simply grow. */
     private boolean privateGeneration;
-    private int nodeTop;
-    private int leafTop;
-    private long liveNodeLongs;
-    private long liveLeaves;
+    /** Words in use (everything at or past it is free). */
+    private int top;
     /** Compactions so far (tests check that concurrency tests went through some). */
     private int compactions;
 
-    // Scratch for building one slot subtree: route ids, per-depth child values/lengths, and the
-    // subtree itself (positions relative to 0, relocated when copied into the generation arrays).
-    private int[] ids = new int[64];
+    // Scratch for building one subtree: the route ids being built from, per-depth child values and
+    // lengths, and the subtree itself (positions relative to 0, relocated when copied into wWords).
+    private int[] ids;
     private final int[][] childVal;
     private final int[][] childLen;
-    private long[] tmpNodes = new long[3 * 64];
-    private int[] tmpLeaves = new int[256];
-    private int tmpNodeTop;
-    private int tmpLeafTop;
+    private final int[][] leafBuf;
+    private long[] tmp = new long[256];
+    private int tmpTop;
+    // The path from a slot root down to the node being rebuilt: node positions and child indexes.
+    private final int[] pathPos;
+    private final int[] pathIdx;
 
     Poptrie(final boolean wide, final int slotBits)
     {
@@ -156,18 +158,18 @@ final class Poptrie
         final int slots = 1 << slotBits;
         this.defVal = new int[slots];
         this.defLen = new byte[slots];
-        this.slotNodeLongs = new int[slots];
-        this.slotLeafCount = new int[slots];
         Arrays.fill(defVal, NO_ROUTE);
         Arrays.fill(defLen, (byte)-1);
         final int depth = (maxLength - slotBits + STRIDE - 1) / STRIDE + 1;
         this.childVal = new int[depth][64];
         this.childLen = new int[depth][64];
+        this.leafBuf = new int[depth][64];
+        this.pathPos = new int[depth];
+        this.pathIdx = new int[depth];
         this.wDir = new int[slots];
         Arrays.fill(wDir, NO_ROUTE);
-        this.wNodes = new long[3 * 1024];
-        this.wLeaves = new int[4096];
-        this.root = new Root(wDir, wNodes, wLeaves);
+        this.wWords = new long[4096];
+        this.root = new Root(wDir, wWords);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -182,12 +184,6 @@ final class Poptrie
     int compactions()
     {
         return compactions;
-    }
-
-    /** Compacts now (tests use it to move the arrays under running readers). */
-    void compactNow()
-    {
-        compact(0, 0);
     }
 
     int get(final long keyHi, final long keyLo, final int length)
@@ -211,7 +207,7 @@ final class Poptrie
         }
         if (length > slotBits)
         {
-            rebuildSlot(routes.slotOf(keyHi));
+            updateSlot(keyHi, keyLo, length);
             return;
         }
         final int first = routes.slotOf(keyHi);
@@ -235,7 +231,7 @@ final class Poptrie
         }
         if (length > slotBits)
         {
-            rebuildSlot(routes.slotOf(keyHi));
+            updateSlot(keyHi, keyLo, length);
             return true;
         }
         // Slots whose default was this route fall back to the longest shorter route covering it.
@@ -263,65 +259,50 @@ final class Poptrie
     void bulkLoad(final long[] keyHi, final long[] keyLo, final int[] lengths, final int[] values, final int count)
     {
         routes.clear(count);
+        routes.beginBulk();
         for (int i = 0; i < count; i++)
         {
             routes.put(keyHi[i], keyLo == null ? 0 : keyLo[i], lengths[i], values[i]);
         }
+        routes.endBulk();
         // Slot defaults: paint the short routes, shorter first so longer ones win.
         Arrays.fill(defVal, NO_ROUTE);
         Arrays.fill(defLen, (byte)-1);
-        final int[] all = routes.allRoutes();
-        final int[] byLen = new int[slotBits + 2];
-        int shortCount = 0;
-        for (final int r : all)
-        {
-            final int l = routes.length(r);
-            if (l <= slotBits)
-            {
-                byLen[l + 1]++;
-                shortCount++;
-            }
-        }
+        int shortRoutes = 0;
         for (int l = 0; l <= slotBits; l++)
         {
-            byLen[l + 1] += byLen[l];
+            shortRoutes += routes.countOfLength(l);
         }
-        final int[] shortIds = new int[shortCount];
-        for (final int r : all)
+        final int[] all = shortRoutes == 0 ? new int[0] : routes.allRoutes();
+        for (int l = 0; l <= slotBits; l++)
         {
-            final int l = routes.length(r);
-            if (l <= slotBits)
+            if (routes.countOfLength(l) == 0)
             {
-                shortIds[byLen[l]++] = r;
+                continue;
             }
-        }
-        for (final int r : shortIds)
-        {
-            final int l = routes.length(r);
-            final int first = routes.slotOf(routes.hi(r));
-            Arrays.fill(defVal, first, first + (1 << (slotBits - l)), routes.value(r));
-            Arrays.fill(defLen, first, first + (1 << (slotBits - l)), (byte)l);
+            for (final int r : all)
+            {
+                if (routes.length(r) == l)
+                {
+                    final int first = routes.slotOf(routes.hi(r));
+                    Arrays.fill(defVal, first, first + (1 << (slotBits - l)), routes.value(r));
+                    Arrays.fill(defLen, first, first + (1 << (slotBits - l)), (byte)l);
+                }
+            }
         }
         // A private generation, grown as needed while building, then published at once.
         privateGeneration = true;
         wDir = new int[1 << slotBits];
-        wNodes = new long[Math.max(3 * 1024, 3 * (count / 2))];
-        wLeaves = new int[Math.max(4096, 2 * count)];
-        nodeTop = 0;
-        leafTop = 0;
-        liveNodeLongs = 0;
-        liveLeaves = 0;
-        Arrays.fill(slotNodeLongs, 0);
-        Arrays.fill(slotLeafCount, 0);
+        wWords = new long[Math.max(4096, 4 * count)];
+        top = 0;
         for (int slot = 0; slot < wDir.length; slot++)
         {
             rebuildSlot(slot);
         }
         privateGeneration = false;
         // Leave room for updates before the first compaction.
-        wNodes = Arrays.copyOf(wNodes, nodeTop + nodeTop / 4 + 3 * 1024);
-        wLeaves = Arrays.copyOf(wLeaves, leafTop + leafTop / 4 + 4096);
-        root = new Root(wDir, wNodes, wLeaves);
+        wWords = Arrays.copyOf(wWords, top + top / 4 + 4096);
+        root = new Root(wDir, wWords);
     }
 
     /** Bytes held by the lookup arrays of the current generation plus the writer's structures. */
@@ -329,83 +310,38 @@ final class Poptrie
     {
         final Root r = root;
         final int slots = 1 << slotBits;
-        return 4L * r.dir.length + 8L * r.nodes.length + 4L * r.leaves.length
+        return 4L * r.dir.length + 8L * r.words.length
             + routes.memoryBytes()
-            + (4L + 1 + 4 + 4) * slots
-            + 4L * ids.length + 8L * tmpNodes.length + 4L * tmpLeaves.length;
+            + (4L + 1) * slots
+            + 8L * tmp.length;
+    }
+
+    /** Compacts now (tests use it to move the arrays under running readers). */
+    void compactNow()
+    {
+        compact(0);
+    }
+
+    /** Diagnostics: sizes of the lookup arrays in use. */
+    String usage()
+    {
+        int subtrees = 0;
+        long live = 0;
+        for (final int e : wDir)
+        {
+            if (e <= -2)
+            {
+                subtrees++;
+                live += liveWords(wWords, -2 - e, true);
+            }
+        }
+        return "dir " + 4L * wDir.length + " B, words " + 8L * top + " B in use (" + 8L * live + " live), "
+            + subtrees + " slots with a subtree";
     }
 
     // ------------------------------------------------------------------------------------------
-    // Building
+    // Updating
     // ------------------------------------------------------------------------------------------
-
-    /** Recomputes one slot from the route store and publishes it. */
-    private void rebuildSlot(final int slot)
-    {
-        final int def = defVal[slot];
-        int r = routes.slotHead(slot);
-        final int entry;
-        if (r < 0)
-        {
-            entry = def;
-            retire(slot, 0, 0);
-        }
-        else
-        {
-            int n = 0;
-            for (; r >= 0; r = routes.next(r))
-            {
-                if (n == ids.length)
-                {
-                    ids = Arrays.copyOf(ids, n * 2);
-                }
-                ids[n++] = r;
-            }
-            routes.sortByPrefix(ids, 0, n);
-            tmpNodeTop = ROOT_LONGS;
-            tmpLeafTop = 0;
-            buildNode(0, 0, n, slotBits, INHERIT, 0);
-
-            ensureRoom(tmpNodeTop, tmpLeafTop);
-            final int nodeBase = nodeTop;
-            final int leafBase = leafTop;
-            final long[] nodes = wNodes;
-            relocate(tmpNodes, 0, nodes, nodeBase, nodeBase, leafBase);
-            nodes[nodeBase + ROOT_DEFAULT] = def & 0xFFFF_FFFFL;
-            for (int i = ROOT_LONGS; i < tmpNodeTop; i += NODE_LONGS)
-            {
-                relocate(tmpNodes, i, nodes, nodeBase + i, nodeBase, leafBase);
-            }
-            System.arraycopy(tmpLeaves, 0, wLeaves, leafBase, tmpLeafTop);
-            nodeTop += tmpNodeTop;
-            leafTop += tmpLeafTop;
-            retire(slot, tmpNodeTop, tmpLeafTop);
-            entry = -2 - nodeBase;
-        }
-        publish(slot, entry);
-    }
-
-    private static void relocate(final long[] src, final int from, final long[] dst, final int to,
-                                 final int nodeBase, final int leafBase)
-    {
-        final long w = src[from + 2];
-        dst[to] = src[from];
-        dst[to + 1] = src[from + 1];
-        dst[to + 2] = ((w >>> 32) + nodeBase) << 32 | (((int)w + leafBase) & 0xFFFF_FFFFL);
-    }
-
-    private void publish(final int slot, final int entry)
-    {
-        if (privateGeneration)
-        {
-            wDir[slot] = entry;
-        }
-        else
-        {
-            // Release: the subtree written before is visible to any reader that acquires this entry.
-            DIR.setRelease(wDir, slot, entry);
-        }
-    }
 
     /**
      * The slot's default changed but not its longer routes: a leaf slot gets the new value; a subtree
@@ -423,31 +359,193 @@ final class Poptrie
         final int pos = -2 - e + ROOT_DEFAULT;
         if (privateGeneration)
         {
-            wNodes[pos] = defVal[slot] & 0xFFFF_FFFFL;
+            wWords[pos] = defVal[slot] & 0xFFFF_FFFFL;
         }
         else
         {
-            NODES.setRelease(wNodes, pos, defVal[slot] & 0xFFFF_FFFFL);
+            WORDS.setRelease(wWords, pos, defVal[slot] & 0xFFFF_FFFFL);
         }
     }
 
-    private void retire(final int slot, final int newNodeLongs, final int newLeaves)
+    /** A route longer than slotBits was added, replaced or removed: rebuild the least that covers it. */
+    private void updateSlot(final long keyHi, final long keyLo, final int length)
     {
-        liveNodeLongs += newNodeLongs - slotNodeLongs[slot];
-        liveLeaves += newLeaves - slotLeafCount[slot];
-        slotNodeLongs[slot] = newNodeLongs;
-        slotLeafCount[slot] = newLeaves;
+        final int slot = routes.slotOf(keyHi);
+        if (wDir[slot] >= -1 || routes.slotCount(slot) == 0)
+        {
+            rebuildSlot(slot);
+            return;
+        }
+        // X = the deepest existing node whose range holds the route (its child there is a leaf, or the
+        // route ends within its 6 bits); it must keep routes longer than its offset, or it would turn
+        // into a leaf of its parent and the parent must be rebuilt instead.
+        int depth = walk(slot, keyHi, keyLo, length);
+        while (depth > 0 && isEmpty(routes.rangeUnder(slot, keyHi, keyLo, slotBits + STRIDE * depth)))
+        {
+            depth--;
+        }
+        if (depth == 0)
+        {
+            rebuildSlot(slot);
+            return;
+        }
+        final int off = slotBits + STRIDE * depth;
+        final long range = routes.rangeUnder(slot, keyHi, keyLo, off);
+        final int cover = routes.longestMatch(keyHi, keyLo, off, slotBits + 1);
+        final int def = cover < 0 ? INHERIT : routes.value(cover);
+        ids = routes.slotIds(slot);
+        tmpTop = NODE_LONGS;
+        buildNode(0, (int)(range >>> 32), (int)range, off, def, depth);
+        // Room for the subtree, a copy of each block on the path, and the new root with its leaves.
+        final int need = tmpTop + depth * 64 * NODE_LONGS + ROOT_LONGS + 32;
+        if (ensureRoom(need))
+        {
+            walk(slot, keyHi, keyLo, length);
+        }
+        final long[] words = wWords;
+        final int base = top;
+        System.arraycopy(tmp, 0, words, base, tmpTop);
+        relocate(words, base, base);
+        top += tmpTop;
+        // Path copy: each ancestor's child block, with the new child in place of the old one.
+        long vector = words[base];
+        long leafvec = words[base + 1];
+        long bases = words[base + 2];
+        for (int d = depth; d > 0; d--)
+        {
+            final int parent = pathPos[d - 1];
+            final long pv = words[parent];
+            final int block = (int)(words[parent + 2] >>> 32);
+            final int len = NODE_LONGS * Long.bitCount(pv);
+            final int copy = top;
+            System.arraycopy(words, block, words, copy, len);
+            final int at = copy + NODE_LONGS * pathIdx[d];
+            words[at] = vector;
+            words[at + 1] = leafvec;
+            words[at + 2] = bases;
+            top += len;
+            vector = pv;
+            leafvec = words[parent + 1];
+            bases = (long)copy << 32 | (words[parent + 2] & 0xFFFF_FFFFL);
+        }
+        // New root: same leaves (copied alongside to stay adjacent), new child block.
+        final int oldRoot = pathPos[0];
+        final int newRoot = top;
+        final int leafLongs = (Long.bitCount(leafvec) + 1) >>> 1;
+        words[newRoot] = vector;
+        words[newRoot + 1] = leafvec;
+        words[newRoot + ROOT_DEFAULT] = words[oldRoot + ROOT_DEFAULT];
+        System.arraycopy(words, (int)((bases & 0xFFFF_FFFFL) >>> 1), words, newRoot + ROOT_LONGS, leafLongs);
+        words[newRoot + 2] = (bases & 0xFFFF_FFFF_0000_0000L) | (2L * (newRoot + ROOT_LONGS));
+        top += ROOT_LONGS + leafLongs;
+        publish(slot, -2 - newRoot);
     }
 
-    private static int extract(final long keyHi, final long keyLo, final int off)
+    private static boolean isEmpty(final long range)
+    {
+        return (int)(range >>> 32) == (int)range;
+    }
+
+    /**
+     * Walks the current subtree of {@code slot} along the key, filling {@link #pathPos} and
+     * {@link #pathIdx}, down to the deepest node whose 6-bit range holds a route of {@code length}.
+     *
+     * @return that node's depth (0 = the slot root).
+     */
+    private int walk(final int slot, final long keyHi, final long keyLo, final int length)
+    {
+        final long[] words = wWords;
+        int p = -2 - wDir[slot];
+        int off = slotBits;
+        int depth = 0;
+        pathPos[0] = p;
+        while (length > off + STRIDE)
+        {
+            final long vector = words[p];
+            final int c = extract(keyHi, keyLo, off);
+            if ((vector >>> c & 1) == 0)
+            {
+                break;
+            }
+            final int idx = Long.bitCount(vector & ((2L << c) - 1)) - 1;
+            p = (int)(words[p + 2] >>> 32) + NODE_LONGS * idx;
+            off += STRIDE;
+            depth++;
+            pathPos[depth] = p;
+            pathIdx[depth] = idx;
+        }
+        return depth;
+    }
+
+    /** Recomputes a whole slot from the route store and publishes it. */
+    private void rebuildSlot(final int slot)
+    {
+        final int n = routes.slotCount(slot);
+        if (n == 0)
+        {
+            publish(slot, defVal[slot]);
+            return;
+        }
+        ids = routes.slotIds(slot);
+        // The root's leaves are allocated right after its four words, so they share its cache lines.
+        tmpTop = ROOT_LONGS;
+        buildNode(0, 0, n, slotBits, INHERIT, 0);
+        ensureRoom(tmpTop);
+        final int base = top;
+        System.arraycopy(tmp, 0, wWords, base, tmpTop);
+        relocate(wWords, base, base);
+        wWords[base + ROOT_DEFAULT] = defVal[slot] & 0xFFFF_FFFFL;
+        top += tmpTop;
+        publish(slot, -2 - base);
+    }
+
+    private void publish(final int slot, final int entry)
+    {
+        if (privateGeneration)
+        {
+            wDir[slot] = entry;
+        }
+        else
+        {
+            // Release: the subtree written before is visible to any reader that acquires this entry.
+            DIR.setRelease(wDir, slot, entry);
+        }
+    }
+
+    /** Adds {@code delta} to every base of the subtree copied to {@code pos} (built relative to 0). */
+    private static void relocate(final long[] words, final int pos, final int delta)
+    {
+        final long w = words[pos + 2];
+        final int base1 = (int)(w >>> 32) + delta;
+        words[pos + 2] = (long)base1 << 32 | (((w & 0xFFFF_FFFFL) + 2L * delta) & 0xFFFF_FFFFL);
+        final int children = Long.bitCount(words[pos]);
+        for (int k = 0; k < children; k++)
+        {
+            relocate(words, base1 + NODE_LONGS * k, delta);
+        }
+    }
+
+    static int extract(final long keyHi, final long keyLo, final int off)
     {
         return off < 64 ? (int)((keyHi << off) >>> 58) : (int)((keyLo << (off - 64)) >>> 58);
     }
 
+    private int allocTmp(final int longs)
+    {
+        final int at = tmpTop;
+        if (at + longs > tmp.length)
+        {
+            tmp = Arrays.copyOf(tmp, Math.max(tmp.length * 2, at + longs));
+        }
+        tmpTop = at + longs;
+        return at;
+    }
+
     /**
-     * Builds the node at scratch position {@code pos} for the sorted routes {@code ids[from, to)}, which
+     * Builds, in {@link #tmp}, the node at {@code pos} for the sorted routes {@code ids[from, to)}, which
      * all share the node's first {@code off} key bits; routes of length {@code <= off} are ignored (they
-     * are already folded into {@code def}, the value inherited from above).
+     * are already folded into {@code def}, the value inherited from above). Leaves go right after
+     * whatever was allocated last, then the child block, then each child's subtree.
      */
     private void buildNode(final int pos, final int from, final int to, final int off, final int def, final int depth)
     {
@@ -456,10 +554,11 @@ final class Poptrie
         Arrays.fill(cv, def);
         Arrays.fill(cl, -1);
         final RouteStore rs = routes;
+        final int[] list = ids;
         long vector = 0;
         for (int i = from; i < to; i++)
         {
-            final int r = ids[i];
+            final int r = list[i];
             final int l = rs.length(r);
             if (l <= off)
             {
@@ -484,35 +583,29 @@ final class Poptrie
                 vector |= 1L << c;
             }
         }
-        // Leaves: one per run of equal values among the leaf children.
+        // Leaves: one per run of equal values among the leaf children, packed two per long.
+        final int[] leaves = leafBuf[depth];
         long leafvec = 0;
-        final int base0 = tmpLeafTop;
-        int prev = 0;
-        boolean first = true;
+        int n = 0;
         for (int c = 0; c < 64; c++)
         {
-            if ((vector >>> c & 1) == 0 && (first || cv[c] != prev))
+            if ((vector >>> c & 1) == 0 && (n == 0 || cv[c] != leaves[n - 1]))
             {
                 leafvec |= 1L << c;
-                if (tmpLeafTop == tmpLeaves.length)
-                {
-                    tmpLeaves = Arrays.copyOf(tmpLeaves, tmpLeaves.length * 2);
-                }
-                tmpLeaves[tmpLeafTop++] = cv[c];
-                prev = cv[c];
-                first = false;
+                leaves[n++] = cv[c];
             }
         }
-        final int children = Long.bitCount(vector);
-        final int base1 = tmpNodeTop;
-        if (tmpNodeTop + NODE_LONGS * children > tmpNodes.length)
+        final int leafAt = allocTmp((n + 1) >>> 1);
+        for (int j = 0; j < n; j += 2)
         {
-            tmpNodes = Arrays.copyOf(tmpNodes, Math.max(tmpNodes.length * 2, tmpNodeTop + NODE_LONGS * children));
+            final long hi = j + 1 < n ? leaves[j + 1] & 0xFFFF_FFFFL : 0;
+            tmp[leafAt + (j >>> 1)] = hi << 32 | (leaves[j] & 0xFFFF_FFFFL);
         }
-        tmpNodeTop += NODE_LONGS * children;
-        tmpNodes[pos] = vector;
-        tmpNodes[pos + 1] = leafvec;
-        tmpNodes[pos + 2] = (long)base1 << 32 | (base0 & 0xFFFF_FFFFL);
+        final int children = Long.bitCount(vector);
+        final int base1 = allocTmp(NODE_LONGS * children);
+        tmp[pos] = vector;
+        tmp[pos + 1] = leafvec;
+        tmp[pos + 2] = (long)base1 << 32 | (2L * leafAt);
         if (children == 0)
         {
             return;
@@ -523,95 +616,115 @@ final class Poptrie
         for (long rest = vector; rest != 0; rest &= rest - 1)
         {
             final int c = Long.numberOfTrailingZeros(rest);
-            while (extract(rs.hi(ids[i]), rs.lo(ids[i]), off) < c)
+            while (extract(rs.hi(list[i]), rs.lo(list[i]), off) < c)
             {
                 i++;
             }
             final int start = i;
-            while (i < to && extract(rs.hi(ids[i]), rs.lo(ids[i]), off) == c)
+            while (i < to && extract(rs.hi(list[i]), rs.lo(list[i]), off) == c)
             {
                 i++;
             }
-            // cv[c] is final here: a route painting child c sorts inside [start, i) but is only read above.
+            // A route painting child c sorts inside [start, i), but cv[c] already holds its effect.
             buildNode(base1 + NODE_LONGS * k, start, i, off + STRIDE, cv[c], depth + 1);
             k++;
         }
     }
 
     /**
-     * Makes room for {@code nodeLongs} and {@code leafCount} more entries in the generation arrays. A
-     * private generation just grows; the published one is compacted into a new Root, published here.
+     * Makes room for {@code longs} more words. A private generation just grows; the published one is
+     * compacted into a new Root, published here.
+     *
+     * @return true when the words moved (positions read before are stale).
      */
-    private void ensureRoom(final int nodeLongs, final int leafCount)
+    private boolean ensureRoom(final int longs)
     {
-        if (nodeTop + (long)nodeLongs <= wNodes.length && leafTop + (long)leafCount <= wLeaves.length)
+        if (top + (long)longs <= wWords.length)
         {
-            return;
+            return false;
         }
         if (privateGeneration)
         {
-            wNodes = Arrays.copyOf(wNodes, (int)Math.min(Integer.MAX_VALUE - 16,
-                Math.max(wNodes.length * 3L / 2, nodeTop + (long)nodeLongs + 3 * 1024)));
-            wLeaves = Arrays.copyOf(wLeaves, (int)Math.min(Integer.MAX_VALUE - 16,
-                Math.max(wLeaves.length * 3L / 2, leafTop + (long)leafCount + 4096)));
-            return;
+            wWords = Arrays.copyOf(wWords, (int)Math.min(Integer.MAX_VALUE - 16,
+                Math.max(wWords.length * 3L / 2, top + (long)longs + 4096)));
+            return false;
         }
-        compact(nodeLongs, leafCount);
+        compact(longs);
+        return true;
     }
 
-    /** Copies the live subtrees into fresh arrays with headroom and publishes them as a new Root. */
-    private void compact(final int extraNodeLongs, final int extraLeaves)
+    /** Words reachable from the node at {@code pos}. */
+    private static long liveWords(final long[] words, final int pos, final boolean isRoot)
     {
-        final long nodeCap = (liveNodeLongs + extraNodeLongs) * 3 / 2 + 3 * 1024;
-        final long leafCap = (liveLeaves + extraLeaves) * 3 / 2 + 4096;
-        if (nodeCap > Integer.MAX_VALUE - 16 || leafCap > Integer.MAX_VALUE - 16)
+        final long vector = words[pos];
+        final int children = Long.bitCount(vector);
+        long n = (isRoot ? ROOT_LONGS : 0) + NODE_LONGS * children + ((Long.bitCount(words[pos + 1]) + 1) >>> 1);
+        final int base1 = (int)(words[pos + 2] >>> 32);
+        for (int k = 0; k < children; k++)
+        {
+            n += liveWords(words, base1 + NODE_LONGS * k, false);
+        }
+        return n;
+    }
+
+    /** Copies the live subtrees into a fresh array with headroom and publishes it as a new Root. */
+    private void compact(final int extra)
+    {
+        final long[] old = wWords;
+        final int[] dir = wDir.clone();
+        long live = 0;
+        for (final int e : dir)
+        {
+            if (e <= -2)
+            {
+                live += liveWords(old, -2 - e, true);
+            }
+        }
+        final long cap = (live + extra) * 3 / 2 + 4096;
+        if (cap > Integer.MAX_VALUE - 16)
         {
             throw new IllegalStateException("route table too large for the trie arrays");
         }
-        final long[] oldNodes = wNodes;
-        final int[] oldLeaves = wLeaves;
-        final int[] dir = wDir.clone();
-        wNodes = new long[(int)nodeCap];
-        wLeaves = new int[(int)leafCap];
-        nodeTop = 0;
-        leafTop = 0;
+        wWords = new long[(int)cap];
+        top = 0;
         for (int slot = 0; slot < dir.length; slot++)
         {
             final int e = dir[slot];
             if (e <= -2)
             {
-                final int pos = nodeTop;
-                nodeTop += ROOT_LONGS;
-                copyNode(oldNodes, oldLeaves, -2 - e, pos);
-                wNodes[pos + ROOT_DEFAULT] = oldNodes[-2 - e + ROOT_DEFAULT];
+                final int pos = top;
+                top += ROOT_LONGS;
+                copyNode(old, -2 - e, pos);
+                wWords[pos + ROOT_DEFAULT] = old[-2 - e + ROOT_DEFAULT];
                 dir[slot] = -2 - pos;
             }
         }
         wDir = dir;
         compactions++;
         // Volatile store: the new arrays, fully written above, are published together.
-        root = new Root(wDir, wNodes, wLeaves);
+        root = new Root(wDir, wWords);
     }
 
-    private void copyNode(final long[] srcNodes, final int[] srcLeaves, final int src, final int dst)
+    /** Copies the node at {@code src} of {@code from} to {@code dst} (allocated), leaves first. */
+    private void copyNode(final long[] from, final int src, final int dst)
     {
-        final long vector = srcNodes[src];
-        final long leafvec = srcNodes[src + 1];
-        final long w = srcNodes[src + 2];
+        final long vector = from[src];
+        final long leafvec = from[src + 1];
+        final long w = from[src + 2];
+        final int leafLongs = (Long.bitCount(leafvec) + 1) >>> 1;
+        final int leafAt = top;
+        System.arraycopy(from, (int)((w & 0xFFFF_FFFFL) >>> 1), wWords, leafAt, leafLongs);
+        top += leafLongs;
         final int children = Long.bitCount(vector);
-        final int leaves = Long.bitCount(leafvec);
-        final int base0 = leafTop;
-        System.arraycopy(srcLeaves, (int)w, wLeaves, base0, leaves);
-        leafTop += leaves;
-        final int base1 = nodeTop;
-        nodeTop += NODE_LONGS * children;
-        wNodes[dst] = vector;
-        wNodes[dst + 1] = leafvec;
-        wNodes[dst + 2] = (long)base1 << 32 | (base0 & 0xFFFF_FFFFL);
+        final int base1 = top;
+        top += NODE_LONGS * children;
+        wWords[dst] = vector;
+        wWords[dst + 1] = leafvec;
+        wWords[dst + 2] = (long)base1 << 32 | (2L * leafAt);
         final int srcBase1 = (int)(w >>> 32);
         for (int k = 0; k < children; k++)
         {
-            copyNode(srcNodes, srcLeaves, srcBase1 + NODE_LONGS * k, base1 + NODE_LONGS * k);
+            copyNode(from, srcBase1 + NODE_LONGS * k, base1 + NODE_LONGS * k);
         }
     }
 
@@ -628,24 +741,25 @@ final class Poptrie
         {
             return e;
         }
-        final long[] nodes = r.nodes;
-        final int top = -2 - e;
-        int p = top;
+        final long[] words = r.words;
+        final int rootPos = -2 - e;
+        int p = rootPos;
         int off = slotBits;
         for (;;)
         {
-            final long vector = nodes[p];
+            final long vector = words[p];
             final int v = extract(keyHi, keyLo, off);
             final long upTo = (2L << v) - 1;
             if ((vector >>> v & 1) != 0)
             {
-                p = (int)(nodes[p + 2] >>> 32) + NODE_LONGS * (Long.bitCount(vector & upTo) - 1);
+                p = (int)(words[p + 2] >>> 32) + NODE_LONGS * (Long.bitCount(vector & upTo) - 1);
                 off += STRIDE;
             }
             else
             {
-                final int leaf = r.leaves[(int)nodes[p + 2] + Long.bitCount(nodes[p + 1] & upTo) - 1];
-                return leaf != INHERIT ? leaf : (int)nodes[top + ROOT_DEFAULT];
+                final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & upTo) - 1;
+                final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
+                return leaf != INHERIT ? leaf : (int)words[rootPos + ROOT_DEFAULT];
             }
         }
     }

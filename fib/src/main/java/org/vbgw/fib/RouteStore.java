@@ -33,7 +33,7 @@ final class RouteStore
     private long[] lo;
     private short[] len;
     private int[] val;
-    /** Next route in the same slot chain, or next free record; -1 ends both. */
+    /** Next free record; -1 ends the free list. */
     private int[] next;
     /** Records ever used (high-water mark). */
     private int top;
@@ -42,8 +42,12 @@ final class RouteStore
 
     /** Open-addressing hash of route ids + 1 (0 = empty), linear probing, load factor at most 1/2. */
     private int[] table;
-    /** Head of each slot's chain of routes longer than {@link #slotBits}, -1 when none. */
-    private final int[] slotHead;
+    /** Per slot: ids of its routes longer than {@link #slotBits}, sorted by prefix (null when none). */
+    private final int[][] slotIds;
+    /** Per slot: how many of {@link #slotIds} are in use. */
+    private final int[] slotCount;
+    /** During a bulk load, slot lists are appended to unsorted and sorted once at the end. */
+    private boolean bulk;
     /** Number of routes of each length, so prefix-length scans skip empty lengths. */
     private final int[] countByLength;
 
@@ -52,7 +56,8 @@ final class RouteStore
         this.wide = wide;
         this.slotBits = slotBits;
         this.maxLength = wide ? 128 : 32;
-        this.slotHead = new int[1 << slotBits];
+        this.slotIds = new int[1 << slotBits][];
+        this.slotCount = new int[1 << slotBits];
         this.countByLength = new int[maxLength + 1];
         clear(16);
     }
@@ -70,7 +75,8 @@ final class RouteStore
         freeHead = -1;
         size = 0;
         table = new int[tableSizeFor(cap)];
-        Arrays.fill(slotHead, -1);
+        Arrays.fill(slotIds, null);
+        Arrays.fill(slotCount, 0);
         Arrays.fill(countByLength, 0);
     }
 
@@ -99,14 +105,78 @@ final class RouteStore
         return val[r];
     }
 
-    int slotHead(final int slot)
+    /** The slot's sorted route ids (valid up to {@link #slotCount(int)}; may be null when empty). */
+    int[] slotIds(final int slot)
     {
-        return slotHead[slot];
+        return slotIds[slot];
     }
 
-    int next(final int r)
+    int slotCount(final int slot)
     {
-        return next[r];
+        return slotCount[slot];
+    }
+
+    /** Starts a bulk load: {@link #put} appends to slot lists without keeping them sorted. */
+    void beginBulk()
+    {
+        bulk = true;
+    }
+
+    /** Ends a bulk load: sorts every slot list. */
+    void endBulk()
+    {
+        bulk = false;
+        for (int slot = 0; slot < slotIds.length; slot++)
+        {
+            if (slotCount[slot] > 1)
+            {
+                sortByPrefix(slotIds[slot], 0, slotCount[slot]);
+            }
+        }
+    }
+
+    /**
+     * The index range {@code [from, to)}, packed as {@code (long)from << 32 | to}, of the slot's routes
+     * that lie under the first {@code off} bits of the key and are longer than {@code off}.
+     */
+    long rangeUnder(final int slot, final long keyHi, final long keyLo, final int off)
+    {
+        final long firstHi = keyHi & IpPrefix.mask128Hi(off);
+        final long firstLo = keyLo & IpPrefix.mask128Lo(off);
+        final int from = lowerBound(slot, firstHi, firstLo, off + 1);
+        final int to = lowerBound(slot, firstHi | ~IpPrefix.mask128Hi(off), firstLo | ~IpPrefix.mask128Lo(off), 256);
+        return (long)from << 32 | to;
+    }
+
+    /** First index in the slot's list whose route is not before (hi, lo, len) in prefix order. */
+    private int lowerBound(final int slot, final long keyHi, final long keyLo, final int length)
+    {
+        final int[] ids = slotIds[slot];
+        int a = 0;
+        int b = slotCount[slot];
+        while (a < b)
+        {
+            final int m = (a + b) >>> 1;
+            if (compareTo(ids[m], keyHi, keyLo, length) < 0)
+            {
+                a = m + 1;
+            }
+            else
+            {
+                b = m;
+            }
+        }
+        return a;
+    }
+
+    private int compareTo(final int r, final long keyHi, final long keyLo, final int length)
+    {
+        int c = Long.compareUnsigned(hi[r], keyHi);
+        if (c == 0 && wide)
+        {
+            c = Long.compareUnsigned(lo[r], keyLo);
+        }
+        return c != 0 ? c : Integer.compare(len[r], length);
     }
 
     int countOfLength(final int length)
@@ -164,15 +234,20 @@ final class RouteStore
         }
         len[r] = (short)length;
         val[r] = value;
+        next[r] = -1;
         if (length > slotBits)
         {
             final int slot = slotOf(keyHi);
-            next[r] = slotHead[slot];
-            slotHead[slot] = r;
-        }
-        else
-        {
-            next[r] = -1;
+            final int n = slotCount[slot];
+            int[] ids = slotIds[slot];
+            if (ids == null || n == ids.length)
+            {
+                ids = slotIds[slot] = ids == null ? new int[4] : Arrays.copyOf(ids, n + (n >> 1) + 4);
+            }
+            final int at = bulk ? n : lowerBound(slot, keyHi, keyLo, length);
+            System.arraycopy(ids, at, ids, at + 1, n - at);
+            ids[at] = r;
+            slotCount[slot] = n + 1;
         }
         size++;
         countByLength[length]++;
@@ -214,18 +289,18 @@ final class RouteStore
         if (length > slotBits)
         {
             final int slot = slotOf(keyHi);
-            if (slotHead[slot] == r)
+            final int at = lowerBound(slot, keyHi, keyLo, length);
+            final int n = slotCount[slot] - 1;
+            final int[] ids = slotIds[slot];
+            System.arraycopy(ids, at + 1, ids, at, n - at);
+            slotCount[slot] = n;
+            if (n == 0)
             {
-                slotHead[slot] = next[r];
+                slotIds[slot] = null;
             }
-            else
+            else if (ids.length > 64 && n < ids.length / 4)
             {
-                int p = slotHead[slot];
-                while (next[p] != r)
-                {
-                    p = next[p];
-                }
-                next[p] = next[r];
+                slotIds[slot] = Arrays.copyOf(ids, n * 2);
             }
         }
         final int old = val[r];
@@ -243,7 +318,13 @@ final class RouteStore
      */
     int longestMatch(final long keyHi, final long keyLo, final int maxLen)
     {
-        for (int l = maxLen; l >= 0; l--)
+        return longestMatch(keyHi, keyLo, maxLen, 0);
+    }
+
+    /** As {@link #longestMatch(long, long, int)}, among lengths {@code minLen..maxLen} only. */
+    int longestMatch(final long keyHi, final long keyLo, final int maxLen, final int minLen)
+    {
+        for (int l = maxLen; l >= minLen; l--)
         {
             if (countByLength[l] != 0)
             {
@@ -337,11 +418,19 @@ final class RouteStore
         }
     }
 
-    /** Approximate bytes held. */
+    /** Approximate bytes held (arrays at capacity, 16-byte array headers). */
     long memoryBytes()
     {
         final long perRecord = 8L + (wide ? 8 : 0) + 2 + 4 + 4;
-        return perRecord * hi.length + 4L * table.length + 4L * slotHead.length + 64;
+        long slotLists = 0;
+        for (final int[] ids : slotIds)
+        {
+            if (ids != null)
+            {
+                slotLists += 16 + 4L * ids.length;
+            }
+        }
+        return perRecord * hi.length + 4L * table.length + 8L * slotIds.length + slotLists + 64;
     }
 
     private int compare(final int a, final int b)
