@@ -10,8 +10,9 @@ package org.vbgw.fib;
  * the answer from before it or from after it, never anything else.
  * <p>
  * The lookup structure is a {@link Poptrie} with an 18-bit direct-pointing top level and 6-bit
- * popcount-compressed nodes below it (at most three node levels), in flat primitive arrays; the
- * writer keeps the authoritative route set beside it and rebuilds only the slots a change touches.
+ * popcount-compressed nodes below it (a slot root and at most two more levels), in two flat primitive
+ * arrays; the writer keeps the authoritative route set beside it and rebuilds only the nodes a change
+ * touches.
  * Any int value from 0 to {@link Integer#MAX_VALUE} may be stored.
  */
 public final class Ipv4Table
@@ -69,36 +70,29 @@ public final class Ipv4Table
     {
         // Acquire (volatile) load of the current generation; everything in it was written before.
         final Poptrie.Root r = trie.root;
-        // Acquire load of the slot entry: the subtree it points at was written before its release store.
-        final int e = (int)Poptrie.DIR.getAcquire(r.dir, address >>> (32 - SLOT_BITS));
-        if (e >= -1)
-        {
-            return e;
-        }
         final long[] words = r.words;
-        final int rootPos = -2 - e;
+        // Acquire load of the slot's root position: the subtree was written before its release store.
+        final int rootPos = (int)Poptrie.DIR.getAcquire(r.dir, address >>> (32 - SLOT_BITS));
+        // The slot default, loaded unconditionally (same cache line as the root) so the final choice
+        // below needs no hard-to-predict branch.
+        final int slotDefault = (int)words[rootPos + Poptrie.ROOT_DEFAULT];
         int p = rootPos;
+        long vector = words[p];
         int shift = SLOT_BITS;
-        for (;;)
+        // The next 6 address bits; past bit 31 they read as zero.
+        int v = (address << shift) >>> 26;
+        while ((vector >>> v & 1) != 0)
         {
-            final long vector = words[p];
-            // The next 6 address bits; past bit 31 they read as zero.
-            final int v = (address << shift) >>> 26;
-            final long upTo = (2L << v) - 1;
-            if ((vector >>> v & 1) != 0)
-            {
-                p = (int)(words[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & upTo) - 1);
-                shift += Poptrie.STRIDE;
-            }
-            else
-            {
-                // Leaves are ints packed two per long, low half first.
-                final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & upTo) - 1;
-                final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
-                // INHERIT: the match is the slot's default route, kept in the subtree's root node.
-                return leaf != Poptrie.INHERIT ? leaf : (int)words[rootPos + Poptrie.ROOT_DEFAULT];
-            }
+            p = (int)(words[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & ((2L << v) - 1)) - 1);
+            shift += Poptrie.STRIDE;
+            vector = words[p];
+            v = (address << shift) >>> 26;
         }
+        // Leaves are ints packed two per long, low half first.
+        final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & ((2L << v) - 1)) - 1;
+        final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
+        // INHERIT: the match is the slot's default route (length <= SLOT_BITS).
+        return Poptrie.inherit(leaf, slotDefault);
     }
 
     /** Length of the longest prefix matching {@code address}, or -1. Writer thread only. */

@@ -68,43 +68,34 @@ public final class Ipv6Table
     {
         // Acquire (volatile) load of the current generation; everything in it was written before.
         final Poptrie.Root r = trie.root;
-        // Acquire load of the slot entry: the subtree it points at was written before its release store.
-        final int e = (int)Poptrie.DIR.getAcquire(r.dir, (int)(hi >>> (64 - SLOT_BITS)));
-        if (e >= -1)
-        {
-            return e;
-        }
         final long[] words = r.words;
-        final int rootPos = -2 - e;
+        // Acquire load of the slot's root position: the subtree was written before its release store.
+        final int rootPos = (int)Poptrie.DIR.getAcquire(r.dir, (int)(hi >>> (64 - SLOT_BITS)));
+        final int slotDefault = (int)words[rootPos + Poptrie.ROOT_DEFAULT];
         int p = rootPos;
+        long vector = words[p];
         int shift = SLOT_BITS;
         long bits = hi;
-        for (;;)
+        // The next 6 bits; past bit 127 they read as zero.
+        int v = (int)((bits << shift) >>> 58);
+        while ((vector >>> v & 1) != 0)
         {
+            p = (int)(words[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & ((2L << v) - 1)) - 1);
+            shift += Poptrie.STRIDE;
             if (shift == 64)
             {
                 // Continue in the low half; 64 - SLOT_BITS is a multiple of the stride.
                 bits = lo;
                 shift = 0;
             }
-            final long vector = words[p];
-            // The next 6 bits; past bit 127 they read as zero.
-            final int v = (int)((bits << shift) >>> 58);
-            final long upTo = (2L << v) - 1;
-            if ((vector >>> v & 1) != 0)
-            {
-                p = (int)(words[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & upTo) - 1);
-                shift += Poptrie.STRIDE;
-            }
-            else
-            {
-                // Leaves are ints packed two per long, low half first.
-                final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & upTo) - 1;
-                final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
-                // INHERIT: the match is the slot's default route, kept in the subtree's root node.
-                return leaf != Poptrie.INHERIT ? leaf : (int)words[rootPos + Poptrie.ROOT_DEFAULT];
-            }
+            vector = words[p];
+            v = (int)((bits << shift) >>> 58);
         }
+        // Leaves are ints packed two per long, low half first.
+        final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & ((2L << v) - 1)) - 1;
+        final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
+        // INHERIT: the match is the slot's default route (length <= SLOT_BITS).
+        return Poptrie.inherit(leaf, slotDefault);
     }
 
     /** Length of the longest prefix matching the address, or -1. Writer thread only. */

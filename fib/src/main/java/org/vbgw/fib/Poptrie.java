@@ -12,9 +12,10 @@ import java.util.Arrays;
  *
  * <h2>Layout (one {@link Root})</h2>
  * <ul>
- *   <li>{@code dir[1 << slotBits]}: direct pointing on the top {@code slotBits} bits of the key. An entry
- *       {@code e >= -1} is a leaf: the value itself ({@code -1} = no route). An entry {@code e <= -2} points
- *       at the slot's subtree, whose root node is at word {@code -2 - e}.</li>
+ *   <li>{@code dir[1 << slotBits]}: direct pointing on the top {@code slotBits} bits of the key: the word
+ *       position of the slot's root node. A slot without routes longer than {@code slotBits} points at a
+ *       shared "leaf root" for its value (a root with no children and one leaf), so every lookup takes the
+ *       same path with no hard-to-predict branch on the kind of slot.</li>
  *   <li>{@code words}: nodes and leaves. A node is three longs {@code [vector, leafvec, base1 << 32 | base0]}
  *       and consumes the next 6 key bits {@code v}. Bit {@code v} of {@code vector} set: the child is the
  *       node at word {@code base1 + 3 * (popcount(vector & ((2 << v) - 1)) - 1)} (a node's internal children
@@ -23,8 +24,10 @@ import java.util.Arrays;
  *       (low half first); {@code leafvec} marks where each run of equal leaves starts, so a run is stored
  *       once (leaf compression). Key bits past the end of the address read as zero, so the last IPv4 or
  *       IPv6 level just leaves most children unused.</li>
- *   <li>A slot's root node has a fourth word, {@link #ROOT_DEFAULT}, and its leaves follow it directly,
- *       so a lookup that ends at the root touches the dir entry and one or two adjacent cache lines.</li>
+ *   <li>A slot's root node has a fourth word, {@link #ROOT_DEFAULT}, and its leaves follow it directly.
+ *       Roots start at word 6 modulo 8: with the array's 16-byte header that is a 64-byte boundary when
+ *       the array itself is (G1 puts large arrays at region starts), so a root with up to eight leaf runs
+ *       is one cache line, and a lookup that ends at the root costs the dir entry and that line.</li>
  *   <li>Leaves hold route values, {@code -1} for no route, or {@link #INHERIT} for "the longest match is a
  *       route of length &lt;= slotBits": the lookup then returns the root's default word.</li>
  * </ul>
@@ -70,6 +73,18 @@ final class Poptrie
     static final int ROOT_DEFAULT = 3;
     /** Leaf value: the match is the slot default route (length &lt;= slotBits) in the root node. */
     static final int INHERIT = -2;
+
+    /**
+     * {@code leaf == INHERIT ? slotDefault : leaf}, without a branch: whether a lookup ends on an
+     * inherited leaf depends on the address, and a branch the JIT lays out from a lopsided profile
+     * mispredicts on every other lookup and stalls the ones queued behind it.
+     */
+    static int inherit(final int leaf, final int slotDefault)
+    {
+        final int x = leaf - INHERIT;
+        final int mask = ~(x | -x) >> 31;
+        return leaf ^ ((leaf ^ slotDefault) & mask);
+    }
 
     /** Acquire/release access to {@link Root#dir} elements. */
     static final VarHandle DIR = MethodHandles.arrayElementVarHandle(int[].class);
@@ -122,6 +137,15 @@ final class Poptrie
     /** Length of that route, -1 when none. */
     private final byte[] defLen;
 
+    /** Per slot: true when the dir entry points at the slot's own subtree, false for a shared leaf root. */
+    private final boolean[] hasSubtree;
+    /** Shared leaf roots of the current words array, by value. */
+    private final java.util.HashMap<Integer, Integer> leafRoots = new java.util.HashMap<>();
+    /** The last leaf root handed out, valid while {@link #wWords} is the array it was made in. */
+    private int lastLeafRootValue = Integer.MIN_VALUE;
+    private int lastLeafRootPos;
+    private long[] lastLeafRootWords;
+
     /** Arrays being appended to: the published root's, or a private generation during a bulk load. */
     private int[] wDir;
     private long[] wWords;
@@ -166,9 +190,10 @@ final class Poptrie
         this.leafBuf = new int[depth][64];
         this.pathPos = new int[depth];
         this.pathIdx = new int[depth];
-        this.wDir = new int[slots];
-        Arrays.fill(wDir, NO_ROUTE);
+        this.hasSubtree = new boolean[slots];
         this.wWords = new long[4096];
+        this.wDir = new int[slots];
+        Arrays.fill(wDir, leafRoot(NO_ROUTE));
         this.root = new Root(wDir, wWords);
     }
 
@@ -221,6 +246,7 @@ final class Poptrie
                 updateDefault(slot);
             }
         }
+        lastLeafRootValue = Integer.MIN_VALUE;
     }
 
     boolean remove(final long keyHi, final long keyLo, final int length)
@@ -249,6 +275,7 @@ final class Poptrie
                 updateDefault(slot);
             }
         }
+        lastLeafRootValue = Integer.MIN_VALUE;
         return true;
     }
 
@@ -295,6 +322,8 @@ final class Poptrie
         wDir = new int[1 << slotBits];
         wWords = new long[Math.max(4096, 4 * count)];
         top = 0;
+        leafRoots.clear();
+        Arrays.fill(hasSubtree, false);
         for (int slot = 0; slot < wDir.length; slot++)
         {
             rebuildSlot(slot);
@@ -326,17 +355,17 @@ final class Poptrie
     String usage()
     {
         int subtrees = 0;
-        long live = 0;
-        for (final int e : wDir)
+        long live = 8L * leafRoots.size();
+        for (int slot = 0; slot < wDir.length; slot++)
         {
-            if (e <= -2)
+            if (hasSubtree[slot])
             {
                 subtrees++;
-                live += liveWords(wWords, -2 - e, true);
+                live += liveWords(wWords, wDir[slot], true);
             }
         }
         return "dir " + 4L * wDir.length + " B, words " + 8L * top + " B in use (" + 8L * live + " live), "
-            + subtrees + " slots with a subtree";
+            + subtrees + " slots with a subtree, " + leafRoots.size() + " leaf roots";
     }
 
     // ------------------------------------------------------------------------------------------
@@ -350,13 +379,12 @@ final class Poptrie
      */
     private void updateDefault(final int slot)
     {
-        final int e = wDir[slot];
-        if (e >= -1)
+        if (!hasSubtree[slot])
         {
-            publish(slot, defVal[slot]);
+            publish(slot, leafRoot(defVal[slot]));
             return;
         }
-        final int pos = -2 - e + ROOT_DEFAULT;
+        final int pos = wDir[slot] + ROOT_DEFAULT;
         if (privateGeneration)
         {
             wWords[pos] = defVal[slot] & 0xFFFF_FFFFL;
@@ -371,7 +399,7 @@ final class Poptrie
     private void updateSlot(final long keyHi, final long keyLo, final int length)
     {
         final int slot = routes.slotOf(keyHi);
-        if (wDir[slot] >= -1 || routes.slotCount(slot) == 0)
+        if (!hasSubtree[slot] || routes.slotCount(slot) == 0)
         {
             rebuildSlot(slot);
             return;
@@ -397,7 +425,7 @@ final class Poptrie
         tmpTop = NODE_LONGS;
         buildNode(0, (int)(range >>> 32), (int)range, off, def, depth);
         // Room for the subtree, a copy of each block on the path, and the new root with its leaves.
-        final int need = tmpTop + depth * 64 * NODE_LONGS + ROOT_LONGS + 32;
+        final int need = tmpTop + depth * 64 * NODE_LONGS + ROOT_LONGS + 32 + 8;
         if (ensureRoom(need))
         {
             walk(slot, keyHi, keyLo, length);
@@ -430,6 +458,7 @@ final class Poptrie
         }
         // New root: same leaves (copied alongside to stay adjacent), new child block.
         final int oldRoot = pathPos[0];
+        top = alignRoot(top);
         final int newRoot = top;
         final int leafLongs = (Long.bitCount(leafvec) + 1) >>> 1;
         words[newRoot] = vector;
@@ -438,7 +467,7 @@ final class Poptrie
         System.arraycopy(words, (int)((bases & 0xFFFF_FFFFL) >>> 1), words, newRoot + ROOT_LONGS, leafLongs);
         words[newRoot + 2] = (bases & 0xFFFF_FFFF_0000_0000L) | (2L * (newRoot + ROOT_LONGS));
         top += ROOT_LONGS + leafLongs;
-        publish(slot, -2 - newRoot);
+        publish(slot, newRoot);
     }
 
     private static boolean isEmpty(final long range)
@@ -455,7 +484,7 @@ final class Poptrie
     private int walk(final int slot, final long keyHi, final long keyLo, final int length)
     {
         final long[] words = wWords;
-        int p = -2 - wDir[slot];
+        int p = wDir[slot];
         int off = slotBits;
         int depth = 0;
         pathPos[0] = p;
@@ -483,20 +512,63 @@ final class Poptrie
         final int n = routes.slotCount(slot);
         if (n == 0)
         {
-            publish(slot, defVal[slot]);
+            hasSubtree[slot] = false;
+            publish(slot, leafRoot(defVal[slot]));
             return;
         }
         ids = routes.slotIds(slot);
         // The root's leaves are allocated right after its four words, so they share its cache lines.
         tmpTop = ROOT_LONGS;
         buildNode(0, 0, n, slotBits, INHERIT, 0);
-        ensureRoom(tmpTop);
-        final int base = top;
+        ensureRoom(tmpTop + 8);
+        final int base = alignRoot(top);
         System.arraycopy(tmp, 0, wWords, base, tmpTop);
         relocate(wWords, base, base);
         wWords[base + ROOT_DEFAULT] = defVal[slot] & 0xFFFF_FFFFL;
-        top += tmpTop;
-        publish(slot, -2 - base);
+        top = base + tmpTop;
+        hasSubtree[slot] = true;
+        publish(slot, base);
+    }
+
+    /** The first position at or after {@code pos} where a root starts a cache line (6 modulo 8). */
+    private static int alignRoot(final int pos)
+    {
+        return pos + ((6 - pos) & 7);
+    }
+
+    /**
+     * The shared leaf root for {@code value}: no children, one leaf holding the value, default the same.
+     * Immutable once written (never given to {@link #updateDefault}'s in-place store).
+     */
+    private int leafRoot(final int value)
+    {
+        // Runs of slots mostly share a value: skip the map (and its boxing) for a repeat.
+        if (value == lastLeafRootValue && lastLeafRootWords == wWords)
+        {
+            return lastLeafRootPos;
+        }
+        final Integer known = leafRoots.get(value);
+        if (known != null)
+        {
+            lastLeafRootValue = value;
+            lastLeafRootPos = known;
+            lastLeafRootWords = wWords;
+            return known;
+        }
+        ensureRoom(16);
+        final int pos = alignRoot(top);
+        final long[] words = wWords;
+        words[pos] = 0;
+        words[pos + 1] = 1;
+        words[pos + 2] = 2L * (pos + ROOT_LONGS);
+        words[pos + ROOT_DEFAULT] = value & 0xFFFF_FFFFL;
+        words[pos + ROOT_LONGS] = value & 0xFFFF_FFFFL;
+        top = pos + ROOT_LONGS + 1;
+        leafRoots.put(value, pos);
+        lastLeafRootValue = value;
+        lastLeafRootPos = pos;
+        lastLeafRootWords = wWords;
+        return pos;
     }
 
     private void publish(final int slot, final int entry)
@@ -672,12 +744,12 @@ final class Poptrie
     {
         final long[] old = wWords;
         final int[] dir = wDir.clone();
-        long live = 0;
-        for (final int e : dir)
+        long live = 8L * leafRoots.size();
+        for (int slot = 0; slot < dir.length; slot++)
         {
-            if (e <= -2)
+            if (hasSubtree[slot])
             {
-                live += liveWords(old, -2 - e, true);
+                live += 8 + liveWords(old, dir[slot], true);
             }
         }
         final long cap = (live + extra) * 3 / 2 + 4096;
@@ -687,16 +759,21 @@ final class Poptrie
         }
         wWords = new long[(int)cap];
         top = 0;
+        leafRoots.clear();
         for (int slot = 0; slot < dir.length; slot++)
         {
-            final int e = dir[slot];
-            if (e <= -2)
+            if (hasSubtree[slot])
             {
-                final int pos = top;
-                top += ROOT_LONGS;
-                copyNode(old, -2 - e, pos);
-                wWords[pos + ROOT_DEFAULT] = old[-2 - e + ROOT_DEFAULT];
-                dir[slot] = -2 - pos;
+                final int src = dir[slot];
+                final int pos = alignRoot(top);
+                top = pos + ROOT_LONGS;
+                copyNode(old, src, pos);
+                wWords[pos + ROOT_DEFAULT] = old[src + ROOT_DEFAULT];
+                dir[slot] = pos;
+            }
+            else
+            {
+                dir[slot] = leafRoot(defVal[slot]);
             }
         }
         wDir = dir;
@@ -736,13 +813,8 @@ final class Poptrie
     int lookup(final long keyHi, final long keyLo)
     {
         final Root r = root;
-        final int e = (int)DIR.getAcquire(r.dir, (int)(keyHi >>> (64 - slotBits)));
-        if (e >= -1)
-        {
-            return e;
-        }
+        final int rootPos = (int)DIR.getAcquire(r.dir, (int)(keyHi >>> (64 - slotBits)));
         final long[] words = r.words;
-        final int rootPos = -2 - e;
         int p = rootPos;
         int off = slotBits;
         for (;;)
@@ -759,7 +831,7 @@ final class Poptrie
             {
                 final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & upTo) - 1;
                 final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
-                return leaf != INHERIT ? leaf : (int)words[rootPos + ROOT_DEFAULT];
+                return inherit(leaf, (int)words[rootPos + ROOT_DEFAULT]);
             }
         }
     }
