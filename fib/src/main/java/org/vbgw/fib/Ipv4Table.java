@@ -75,22 +75,22 @@ public final class Ipv4Table
         final int rootPos = (int)Poptrie.DIR.getAcquire(r.dir, address >>> (32 - SLOT_BITS));
         // The slot default, loaded unconditionally (same cache line as the root) so the final choice
         // below needs no hard-to-predict branch.
-        final int slotDefault = (int)words[rootPos + Poptrie.ROOT_DEFAULT];
+        final int slotDefault = (int)Words.get(words, rootPos + Poptrie.ROOT_DEFAULT);
         int p = rootPos;
-        long vector = words[p];
+        long vector = Words.get(words, p);
         int shift = SLOT_BITS;
         // The next 6 address bits; past bit 31 they read as zero.
         int v = (address << shift) >>> 26;
         while ((vector >>> v & 1) != 0)
         {
-            p = (int)(words[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & ((2L << v) - 1)) - 1);
+            p = (int)(Words.get(words, p + 2) >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & ((2L << v) - 1)) - 1);
             shift += Poptrie.STRIDE;
-            vector = words[p];
+            vector = Words.get(words, p);
             v = (address << shift) >>> 26;
         }
-        // Leaves are ints packed two per long, low half first.
-        final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & ((2L << v) - 1)) - 1;
-        final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
+        // Leaves are ints packed two per long (unchecked reads: see Words).
+        final int li = (int)Words.get(words, p + 2) + Long.bitCount(Words.get(words, p + 1) & ((2L << v) - 1)) - 1;
+        final int leaf = Words.leaf(words, li);
         // INHERIT: the match is the slot's default route (length <= SLOT_BITS).
         return Poptrie.inherit(leaf, slotDefault);
     }

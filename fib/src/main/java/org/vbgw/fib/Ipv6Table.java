@@ -71,16 +71,16 @@ public final class Ipv6Table
         final long[] words = r.words;
         // Acquire load of the slot's root position: the subtree was written before its release store.
         final int rootPos = (int)Poptrie.DIR.getAcquire(r.dir, (int)(hi >>> (64 - SLOT_BITS)));
-        final int slotDefault = (int)words[rootPos + Poptrie.ROOT_DEFAULT];
+        final int slotDefault = (int)Words.get(words, rootPos + Poptrie.ROOT_DEFAULT);
         int p = rootPos;
-        long vector = words[p];
+        long vector = Words.get(words, p);
         int shift = SLOT_BITS;
         long bits = hi;
         // The next 6 bits; past bit 127 they read as zero.
         int v = (int)((bits << shift) >>> 58);
         while ((vector >>> v & 1) != 0)
         {
-            p = (int)(words[p + 2] >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & ((2L << v) - 1)) - 1);
+            p = (int)(Words.get(words, p + 2) >>> 32) + Poptrie.NODE_LONGS * (Long.bitCount(vector & ((2L << v) - 1)) - 1);
             shift += Poptrie.STRIDE;
             if (shift == 64)
             {
@@ -88,12 +88,12 @@ public final class Ipv6Table
                 bits = lo;
                 shift = 0;
             }
-            vector = words[p];
+            vector = Words.get(words, p);
             v = (int)((bits << shift) >>> 58);
         }
-        // Leaves are ints packed two per long, low half first.
-        final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & ((2L << v) - 1)) - 1;
-        final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
+        // Leaves are ints packed two per long (unchecked reads: see Words).
+        final int li = (int)Words.get(words, p + 2) + Long.bitCount(Words.get(words, p + 1) & ((2L << v) - 1)) - 1;
+        final int leaf = Words.leaf(words, li);
         // INHERIT: the match is the slot's default route (length <= SLOT_BITS).
         return Poptrie.inherit(leaf, slotDefault);
     }

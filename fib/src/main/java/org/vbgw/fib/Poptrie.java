@@ -20,10 +20,10 @@ import java.util.Arrays;
  *       and consumes the next 6 key bits {@code v}. Bit {@code v} of {@code vector} set: the child is the
  *       node at word {@code base1 + 3 * (popcount(vector & ((2 << v) - 1)) - 1)} (a node's internal children
  *       are one contiguous block). Clear: the child is the leaf at int index
- *       {@code base0 + popcount(leafvec & ((2 << v) - 1)) - 1}, leaves being packed two ints per long
- *       (low half first); {@code leafvec} marks where each run of equal leaves starts, so a run is stored
- *       once (leaf compression). Key bits past the end of the address read as zero, so the last IPv4 or
- *       IPv6 level just leaves most children unused.</li>
+ *       {@code base0 + popcount(leafvec & ((2 << v) - 1)) - 1}, leaves being packed two ints per long in
+ *       memory order (see {@link Words}, which the lookup loops read through); {@code leafvec} marks where
+ *       each run of equal leaves starts, so a run is stored once (leaf compression). Key bits past the end
+ *       of the address read as zero, so the last IPv4 or IPv6 level just leaves most children unused.</li>
  *   <li>A slot's root node has a fourth word, {@link #ROOT_DEFAULT}, and its leaves follow it directly.
  *       Roots start at word 6 modulo 8: with the array's 16-byte header that is a 64-byte boundary when
  *       the array itself is (G1 puts large arrays at region starts), so a root with up to eight leaf runs
@@ -49,6 +49,15 @@ import java.util.Arrays;
  * volatile store; readers still on the old root finish there undisturbed, and the garbage collector
  * frees it once they are gone. Apart from {@link #ROOT_DEFAULT}, no word a reader can reach is ever
  * written again.
+ * <p>
+ * A lookup therefore reads: the volatile {@link #root}, one dir entry (acquire), then immutable words.
+ * It never waits, retries or allocates, and it sees each slot either before or after any change.
+ * <p>
+ * Costs: a change to a route longer than slotBits rebuilds the subtree of the deepest node whose range
+ * holds it (from the routes under that node only) plus one child-block copy per level above it; a
+ * change to a shorter route
+ * touches one dir entry or root word per slot it covers (a default route: every slot, O(2^slotBits)
+ * small stores, no rebuild). Compaction is O(live words) and happens after O(live words) of appends.
  */
 final class Poptrie
 {
@@ -562,7 +571,7 @@ final class Poptrie
         words[pos + 1] = 1;
         words[pos + 2] = 2L * (pos + ROOT_LONGS);
         words[pos + ROOT_DEFAULT] = value & 0xFFFF_FFFFL;
-        words[pos + ROOT_LONGS] = value & 0xFFFF_FFFFL;
+        words[pos + ROOT_LONGS] = Words.pack(value, 0);
         top = pos + ROOT_LONGS + 1;
         leafRoots.put(value, pos);
         lastLeafRootValue = value;
@@ -670,8 +679,7 @@ final class Poptrie
         final int leafAt = allocTmp((n + 1) >>> 1);
         for (int j = 0; j < n; j += 2)
         {
-            final long hi = j + 1 < n ? leaves[j + 1] & 0xFFFF_FFFFL : 0;
-            tmp[leafAt + (j >>> 1)] = hi << 32 | (leaves[j] & 0xFFFF_FFFFL);
+            tmp[leafAt + (j >>> 1)] = Words.pack(leaves[j], j + 1 < n ? leaves[j + 1] : 0);
         }
         final int children = Long.bitCount(vector);
         final int base1 = allocTmp(NODE_LONGS * children);
@@ -830,8 +838,7 @@ final class Poptrie
             else
             {
                 final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & upTo) - 1;
-                final int leaf = (int)(words[li >>> 1] >>> ((li & 1) << 5));
-                return inherit(leaf, (int)words[rootPos + ROOT_DEFAULT]);
+                return inherit(Words.leaf(words, li), (int)words[rootPos + ROOT_DEFAULT]);
             }
         }
     }

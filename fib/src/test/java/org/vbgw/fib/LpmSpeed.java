@@ -267,21 +267,33 @@ public final class LpmSpeed
         table.remove(0, 0);
         System.out.printf("IPv4 default route add+delete: %.2f ms%n", (System.nanoTime() - t2) / 1e6);
 
-        // IPv6: 200k prefixes, mostly /32-/48.
+        // IPv6: 200k prefixes like the Internet table: allocations /19-/32 in 2000::/3 (a third
+        // announced whole), each with a few more-specifics, mostly /48, some /36-/44; 64 next hops.
         final int n6 = 200_000;
         final long[] his = new long[n6];
         final long[] los = new long[n6];
         final int[] lens = new int[n6];
         final int[] vals = new int[n6];
-        for (int i = 0; i < n6; i++)
+        for (int i = 0; i < n6; )
         {
-            final int len = Ipv6TableTest.realisticLength(rnd);
-            // Clustered like real allocations: a few hundred /12-ish regions of 2000::/3.
-            final long region = (0x2000L | rnd.nextInt(512)) << 48;
-            his[i] = (region | (rnd.nextLong() >>> 16)) & IpPrefix.mask128Hi(len);
-            los[i] = rnd.nextLong() & IpPrefix.mask128Lo(len);
-            lens[i] = len;
-            vals[i] = rnd.nextInt(1 << 16);
+            final int blockLen = 19 + rnd.nextInt(14);
+            final long block = ((rnd.nextLong() >>> 3) | 0x2000_0000_0000_0000L) & IpPrefix.mask128Hi(blockLen);
+            final int hop = rnd.nextInt(64);
+            if (rnd.nextInt(3) == 0)
+            {
+                his[i] = block;
+                lens[i] = blockLen;
+                vals[i++] = hop;
+            }
+            final int more = rnd.nextInt(8);
+            for (int k = 0; k < more && i < n6; k++)
+            {
+                final int p = rnd.nextInt(100);
+                final int len = p < 70 ? 48 : p < 80 ? 44 : p < 90 ? 40 : p < 97 ? 36 : 56 + rnd.nextInt(9);
+                his[i] = (block | (rnd.nextLong() & ~IpPrefix.mask128Hi(blockLen))) & IpPrefix.mask128Hi(len);
+                lens[i] = len;
+                vals[i++] = rnd.nextInt(10) < 8 ? hop : rnd.nextInt(64);
+            }
         }
         final Ipv6Table t6 = new Ipv6Table();
         best = Long.MAX_VALUE;

@@ -1,0 +1,60 @@
+package org.vbgw.fib;
+
+import java.lang.reflect.Field;
+import java.nio.ByteOrder;
+
+/**
+ * Unchecked reads of a {@link Poptrie} words array for the lookup loops, and the packing of two int
+ * leaves into one long that {@link #leaf} reads back.
+ * <p>
+ * The lookup is a chain of dependent loads; on an Internet-size table each is likely a cache miss,
+ * and how many lookups the CPU keeps in flight decides the throughput. Dropping the array bounds
+ * checks (a compare and branch per load) shortens each lookup enough to matter. It is safe because
+ * every position a reader follows comes from the published, immutable structure the writer built and
+ * checked (see {@link Poptrie}): the writer never publishes a position outside the array it belongs to.
+ * Uses {@code sun.misc.Unsafe} from the jdk.unsupported module, which needs no JVM flags.
+ */
+final class Words
+{
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
+    private static final long LONG_BASE = sun.misc.Unsafe.ARRAY_LONG_BASE_OFFSET;
+    private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
+
+    private Words()
+    {
+    }
+
+    /** {@code words[index]} without a bounds check. */
+    static long get(final long[] words, final int index)
+    {
+        return UNSAFE.getLong(words, LONG_BASE + 8L * index);
+    }
+
+    /** Leaf number {@code leafIndex} (an unsigned int index into the words viewed as ints). */
+    static int leaf(final long[] words, final int leafIndex)
+    {
+        return UNSAFE.getInt(words, LONG_BASE + 4L * (leafIndex & 0xFFFF_FFFFL));
+    }
+
+    /** One long holding leaf {@code 2k} ({@code first}) and leaf {@code 2k + 1} ({@code second}). */
+    static long pack(final int first, final int second)
+    {
+        return LITTLE_ENDIAN
+            ? (long)second << 32 | (first & 0xFFFF_FFFFL)
+            : (long)first << 32 | (second & 0xFFFF_FFFFL);
+    }
+
+    private static sun.misc.Unsafe unsafe()
+    {
+        try
+        {
+            final Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            return (sun.misc.Unsafe)f.get(null);
+        }
+        catch (final ReflectiveOperationException ex)
+        {
+            throw new ExceptionInInitializerError(ex);
+        }
+    }
+}
