@@ -72,7 +72,7 @@ public final class Ipv4Table
         final Poptrie.Root r = trie.root;
         final long[] words = r.words;
         // Acquire load of the slot's root position: the subtree was written before its release store.
-        final int rootPos = (int)Poptrie.DIR.getAcquire(r.dir, address >>> (32 - SLOT_BITS));
+        final int rootPos = Words.dirEntry(r.dir, address >>> (32 - SLOT_BITS));
         // The slot default, loaded unconditionally (same cache line as the root) so the final choice
         // below needs no hard-to-predict branch.
         final int slotDefault = (int)Words.get(words, rootPos + Poptrie.ROOT_DEFAULT);
@@ -142,6 +142,11 @@ public final class Ipv4Table
     String usage()
     {
         return trie.usage();
+    }
+
+    long[] shape()
+    {
+        return trie.shape();
     }
 
     /** Number of routes. Writer thread only. */

@@ -70,7 +70,7 @@ public final class Ipv6Table
         final Poptrie.Root r = trie.root;
         final long[] words = r.words;
         // Acquire load of the slot's root position: the subtree was written before its release store.
-        final int rootPos = (int)Poptrie.DIR.getAcquire(r.dir, (int)(hi >>> (64 - SLOT_BITS)));
+        final int rootPos = Words.dirEntry(r.dir, (int)(hi >>> (64 - SLOT_BITS)));
         final int slotDefault = (int)Words.get(words, rootPos + Poptrie.ROOT_DEFAULT);
         int p = rootPos;
         long vector = Words.get(words, p);

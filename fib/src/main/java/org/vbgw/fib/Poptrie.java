@@ -90,8 +90,9 @@ final class Poptrie
      */
     static int inherit(final int leaf, final int slotDefault)
     {
-        final int x = leaf - INHERIT;
-        final int mask = ~(x | -x) >> 31;
+        // Leaves are >= -1 except INHERIT (-2), the only negative even one: the mask is all ones
+        // exactly for INHERIT (no arithmetic that could overflow on Integer.MAX_VALUE).
+        final int mask = (leaf >> 31) & ((leaf & 1) - 1);
         return leaf ^ ((leaf ^ slotDefault) & mask);
     }
 
@@ -148,6 +149,15 @@ final class Poptrie
 
     /** Per slot: true when the dir entry points at the slot's own subtree, false for a shared leaf root. */
     private final boolean[] hasSubtree;
+    /**
+     * Per slot: true when some leaf of its subtree holds INHERIT in place of an explicit route's value
+     * that equalled the slot default (which merges it into the neighbouring inherited runs: better leaf
+     * compression). Such a slot is rebuilt, not patched in place, when its default changes.
+     */
+    private final boolean[] merged;
+    /** The slot default of the subtree being built, and whether the build merged a leaf into it. */
+    private int buildDefault;
+    private boolean buildMerged;
     /** Shared leaf roots of the current words array, by value. */
     private final java.util.HashMap<Integer, Integer> leafRoots = new java.util.HashMap<>();
     /** The last leaf root handed out, valid while {@link #wWords} is the array it was made in. */
@@ -200,6 +210,7 @@ final class Poptrie
         this.pathPos = new int[depth];
         this.pathIdx = new int[depth];
         this.hasSubtree = new boolean[slots];
+        this.merged = new boolean[slots];
         this.wWords = new long[4096];
         this.wDir = new int[slots];
         Arrays.fill(wDir, leafRoot(NO_ROUTE));
@@ -333,6 +344,7 @@ final class Poptrie
         top = 0;
         leafRoots.clear();
         Arrays.fill(hasSubtree, false);
+        Arrays.fill(merged, false);
         for (int slot = 0; slot < wDir.length; slot++)
         {
             rebuildSlot(slot);
@@ -393,6 +405,12 @@ final class Poptrie
             publish(slot, leafRoot(defVal[slot]));
             return;
         }
+        if (merged[slot])
+        {
+            // Some leaves stand for routes only because they equalled the old default.
+            rebuildSlot(slot);
+            return;
+        }
         final int pos = wDir[slot] + ROOT_DEFAULT;
         if (privateGeneration)
         {
@@ -432,7 +450,10 @@ final class Poptrie
         final int def = cover < 0 ? INHERIT : routes.value(cover);
         ids = routes.slotIds(slot);
         tmpTop = NODE_LONGS;
+        buildDefault = defVal[slot];
+        buildMerged = false;
         buildNode(0, (int)(range >>> 32), (int)range, off, def, depth);
+        merged[slot] |= buildMerged;
         // Room for the subtree, a copy of each block on the path, and the new root with its leaves.
         final int need = tmpTop + depth * 64 * NODE_LONGS + ROOT_LONGS + 32 + 8;
         if (ensureRoom(need))
@@ -522,13 +543,17 @@ final class Poptrie
         if (n == 0)
         {
             hasSubtree[slot] = false;
+            merged[slot] = false;
             publish(slot, leafRoot(defVal[slot]));
             return;
         }
         ids = routes.slotIds(slot);
         // The root's leaves are allocated right after its four words, so they share its cache lines.
         tmpTop = ROOT_LONGS;
+        buildDefault = defVal[slot];
+        buildMerged = false;
         buildNode(0, 0, n, slotBits, INHERIT, 0);
+        merged[slot] = buildMerged;
         ensureRoom(tmpTop + 8);
         final int base = alignRoot(top);
         System.arraycopy(tmp, 0, wWords, base, tmpTop);
@@ -670,10 +695,20 @@ final class Poptrie
         int n = 0;
         for (int c = 0; c < 64; c++)
         {
-            if ((vector >>> c & 1) == 0 && (n == 0 || cv[c] != leaves[n - 1]))
+            if ((vector >>> c & 1) == 0)
             {
-                leafvec |= 1L << c;
-                leaves[n++] = cv[c];
+                int value = cv[c];
+                if (value == buildDefault)
+                {
+                    // Same answer as the slot default: merge into the inherited runs.
+                    value = INHERIT;
+                    buildMerged = true;
+                }
+                if (n == 0 || value != leaves[n - 1])
+                {
+                    leafvec |= 1L << c;
+                    leaves[n++] = value;
+                }
             }
         }
         final int leafAt = allocTmp((n + 1) >>> 1);
@@ -731,6 +766,39 @@ final class Poptrie
         }
         compact(longs);
         return true;
+    }
+
+    /** Diagnostics: {roots, inner nodes, leaves, leaf longs, root leaves} over all subtrees. */
+    long[] shape()
+    {
+        final long[] out = new long[5];
+        for (int slot = 0; slot < wDir.length; slot++)
+        {
+            if (hasSubtree[slot])
+            {
+                out[0]++;
+                out[4] += Long.bitCount(wWords[wDir[slot] + 1]);
+                shape(wWords, wDir[slot], out, true);
+            }
+        }
+        return out;
+    }
+
+    private static void shape(final long[] words, final int pos, final long[] out, final boolean isRoot)
+    {
+        if (!isRoot)
+        {
+            out[1]++;
+        }
+        final int leaves = Long.bitCount(words[pos + 1]);
+        out[2] += leaves;
+        out[3] += (leaves + 1) >>> 1;
+        final int children = Long.bitCount(words[pos]);
+        final int base1 = (int)(words[pos + 2] >>> 32);
+        for (int k = 0; k < children; k++)
+        {
+            shape(words, base1 + NODE_LONGS * k, out, false);
+        }
     }
 
     /** Words reachable from the node at {@code pos}. */

@@ -18,10 +18,21 @@ final class Words
 {
     private static final sun.misc.Unsafe UNSAFE = unsafe();
     private static final long LONG_BASE = sun.misc.Unsafe.ARRAY_LONG_BASE_OFFSET;
+    private static final long INT_BASE = sun.misc.Unsafe.ARRAY_INT_BASE_OFFSET;
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private Words()
     {
+    }
+
+    /**
+     * {@code dir[slot]} as a volatile load (at least acquire: the writer's release store of the entry,
+     * and everything written before it, are visible), without a bounds check: the slot is the top bits
+     * of the address, always inside the array.
+     */
+    static int dirEntry(final int[] dir, final int slot)
+    {
+        return UNSAFE.getIntVolatile(dir, INT_BASE + 4L * slot);
     }
 
     /** {@code words[index]} without a bounds check. */

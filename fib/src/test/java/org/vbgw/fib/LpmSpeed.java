@@ -198,7 +198,7 @@ public final class LpmSpeed
         }
         System.out.printf("IPv4 %,d prefixes (%,d distinct): bulk load best %.0f ms, memoryBytes %.1f MiB%n",
             n, table.size(), best / 1e6, table.memoryBytes() / 1048576.0);
-        System.out.println("  " + table.usage());
+        System.out.println("  " + table.usage() + ", shape " + java.util.Arrays.toString(table.shape()));
         final Dir248 dir = new Dir248(prefixes, lengths, values, n);
 
         // Addresses uniform over the covered space: uniform draws that match some route.
