@@ -362,7 +362,8 @@ final class Poptrie
         final int slots = 1 << slotBits;
         return 4L * r.dir.length + 8L * r.words.length
             + routes.memoryBytes()
-            + (4L + 1) * slots
+            + (4L + 1 + 1 + 1) * slots
+            + 64L * leafRoots.size()
             + 8L * tmp.length;
     }
 

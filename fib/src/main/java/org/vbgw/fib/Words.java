@@ -16,9 +16,9 @@ import java.nio.ByteOrder;
  */
 final class Words
 {
-    private static final sun.misc.Unsafe UNSAFE = unsafe();
-    private static final long LONG_BASE = sun.misc.Unsafe.ARRAY_LONG_BASE_OFFSET;
-    private static final long INT_BASE = sun.misc.Unsafe.ARRAY_INT_BASE_OFFSET;
+    private static final sun.misc.Unsafe UNSAFE = (sun.misc.Unsafe)unsafe();
+    private static final long LONG_BASE = UNSAFE.arrayBaseOffset(long[].class);
+    private static final long INT_BASE = UNSAFE.arrayBaseOffset(int[].class);
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
 
     private Words()
@@ -55,13 +55,13 @@ final class Words
             : (long)first << 32 | (second & 0xFFFF_FFFFL);
     }
 
-    private static sun.misc.Unsafe unsafe()
+    private static Object unsafe()
     {
         try
         {
-            final Field f = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            final Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
             f.setAccessible(true);
-            return (sun.misc.Unsafe)f.get(null);
+            return f.get(null);
         }
         catch (final ReflectiveOperationException ex)
         {

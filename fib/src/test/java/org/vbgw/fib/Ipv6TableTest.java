@@ -292,7 +292,7 @@ class Ipv6TableTest
         table.bulkLoad(his, los, lengths, values, n);
         assertSame(table, ref, gen, 100_000);
         assertForEachOrder(table, ref);
-        randomOperations(table, ref, gen, 5_000, false, 2_500);
+        randomOperations(table, ref, gen, 10_000, false, 5_000);
         assertSame(table, ref, gen, 100_000);
     }
 

@@ -243,6 +243,12 @@ public final class LpmSpeed
             pops[rep] = pop;
             dirs[rep] = d;
         }
+        // lookup must not allocate: measure this thread's allocated bytes over a full pass.
+        final com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean)THREADS;
+        final long before = mx.getCurrentThreadAllocatedBytes();
+        final long check = runPoptrie(table, addresses);
+        final long allocated = mx.getCurrentThreadAllocatedBytes() - before;
+        System.out.printf("IPv4 lookup allocation: %d bytes over %,d lookups (checksum %d)%n", allocated, addresses.length, check);
         java.util.Arrays.sort(pops);
         java.util.Arrays.sort(dirs);
         System.out.printf("IPv4 lookups (%d rounds of %,d): poptrie best %.1f median %.1f M/s, DIR-24-8 best %.1f median %.1f M/s,"
