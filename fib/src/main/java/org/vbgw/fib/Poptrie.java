@@ -96,7 +96,7 @@ final class Poptrie
         return leaf ^ ((leaf ^ slotDefault) & mask);
     }
 
-    /** Acquire/release access to {@link Root#dir} elements. */
+    /** Release stores to {@link Root#dir} elements (and acquire loads in the generic lookup). */
     static final VarHandle DIR = MethodHandles.arrayElementVarHandle(int[].class);
     /** Release stores of a root node's default word (see {@link #ROOT_DEFAULT}). */
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
@@ -109,9 +109,10 @@ final class Poptrie
     static final class Root
     {
         /**
-         * Direct-pointing entries. Written by the writer: plain stores before the Root is published,
-         * then only {@code setRelease} (after the subtree the entry points at is completely written).
-         * Read by readers with {@code getAcquire}, which makes the subtree's plain stores visible.
+         * Direct-pointing entries (root positions). Written by the writer: plain stores before the Root
+         * is published, then only {@code setRelease} (after the subtree the entry points at is completely
+         * written). Read by readers with an acquire or volatile load ({@link Words#dirEntry}), which
+         * makes the subtree's plain stores visible.
          */
         final int[] dir;
         /**

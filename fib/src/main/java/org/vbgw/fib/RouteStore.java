@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * The writer's authoritative route set behind {@link Poptrie}: every route as (key, length, value),
- * found by exact prefix through an open-addressing hash, and chained per direct-pointing slot so
- * that the routes under one slot can be gathered to rebuild that slot's subtree.
+ * found by exact prefix through an open-addressing hash; and, for each direct-pointing slot, the ids
+ * of its routes longer than the slot in prefix order, so the routes under any trie node are one
+ * contiguous, already sorted range (found by binary search) to rebuild that node from.
  * <p>
  * Keys are 128-bit, left-aligned: an IPv6 prefix is {@code (hi, lo)}, an IPv4 prefix is
  * {@code hi = address << 32, lo = 0} (the {@code lo} array is not even allocated for IPv4).
@@ -22,7 +23,7 @@ final class RouteStore
 
     /** True for 128-bit keys (IPv6); false for IPv4, where {@link #lo} is null. Immutable. */
     final boolean wide;
-    /** Bits of the direct-pointing slot; routes longer than this are chained under their slot. Immutable. */
+    /** Bits of the direct-pointing slot; routes longer than this are listed under their slot. Immutable. */
     final int slotBits;
     /** Longest prefix length (32 or 128). Immutable. */
     final int maxLength;
