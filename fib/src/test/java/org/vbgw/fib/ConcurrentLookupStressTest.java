@@ -34,6 +34,12 @@ class ConcurrentLookupStressTest
 
         abstract int probes();
 
+        /** Any thread: every probe at once into {@code results}; false when the family has no batch lookup. */
+        boolean lookupAll(final int[] results)
+        {
+            return false;
+        }
+
         /** Any thread. */
         abstract int lookup(int probe);
 
@@ -83,8 +89,30 @@ class ConcurrentLookupStressTest
                 long n = 0;
                 long overlap = 0;
                 int p = id;
+                final int[] all = new int[probes];
+                // Reader 1 alternates single and batch lookups (where the family has a batch lookup).
+                boolean batchTurn = false;
                 while (!box.stop && failure.get() == null)
                 {
+                    batchTurn = id == 1 && !batchTurn;
+                    if (batchTurn)
+                    {
+                        final long b0 = box.version;
+                        if (s.lookupAll(all))
+                        {
+                            final long b1 = box.version;
+                            for (int q = 0; q < probes; q++)
+                            {
+                                final String bad = check(s, q, all[q], b0, b1);
+                                if (bad != null)
+                                {
+                                    failure.compareAndSet(null, "batch " + bad);
+                                }
+                            }
+                            n += probes;
+                            continue;
+                        }
+                    }
                     p = p + 1 == probes ? 0 : p + 1;
                     final long v0 = box.version;
                     final int got;
@@ -98,26 +126,10 @@ class ConcurrentLookupStressTest
                         break;
                     }
                     final long v1 = box.version;
-                    final long first = v0 >>> 1;
-                    final long last = (v1 + 1) >>> 1;
-                    boolean ok = false;
-                    for (long st = first; st <= last && st <= first + s.cycle; st++)
+                    final String bad = check(s, p, got, v0, v1);
+                    if (bad != null)
                     {
-                        if (s.expected[(int)(st % s.cycle)][p] == got)
-                        {
-                            ok = true;
-                            break;
-                        }
-                    }
-                    if (!ok)
-                    {
-                        final StringBuilder sb = new StringBuilder("probe " + p + " got " + got + " between versions "
-                            + v0 + " and " + v1 + "; valid:");
-                        for (long st = first; st <= last && st <= first + s.cycle; st++)
-                        {
-                            sb.append(' ').append(s.expected[(int)(st % s.cycle)][p]);
-                        }
-                        failure.compareAndSet(null, sb.toString());
+                        failure.compareAndSet(null, bad);
                     }
                     if (v0 != v1 || (v0 & 1) != 0)
                     {
@@ -163,6 +175,27 @@ class ConcurrentLookupStressTest
         System.out.println(s.getClass().getSimpleName() + ": " + n + " changes, " + total + " lookups checked, "
             + overlaps + " overlapping a change, " + s.compactions() + " compactions");
         assertTrue(version.length == 1);
+    }
+
+    /** Null when {@code got} is the answer of some state between versions v0 and v1, else why not. */
+    private static String check(final Scenario s, final int p, final int got, final long v0, final long v1)
+    {
+        final long first = v0 >>> 1;
+        final long last = (v1 + 1) >>> 1;
+        for (long st = first; st <= last && st <= first + s.cycle; st++)
+        {
+            if (s.expected[(int)(st % s.cycle)][p] == got)
+            {
+                return null;
+            }
+        }
+        final StringBuilder sb = new StringBuilder("probe " + p + " got " + got + " between versions "
+            + v0 + " and " + v1 + "; valid:");
+        for (long st = first; st <= last && st <= first + s.cycle; st++)
+        {
+            sb.append(' ').append(s.expected[(int)(st % s.cycle)][p]);
+        }
+        return sb.toString();
     }
 
     /** The writer's version counter and stop flag, shared with the readers. */
@@ -303,6 +336,13 @@ class ConcurrentLookupStressTest
         int lookup(final int probe)
         {
             return table.lookup(probeAddresses[probe]);
+        }
+
+        @Override
+        boolean lookupAll(final int[] results)
+        {
+            table.lookupBatch(probeAddresses, results, probeAddresses.length);
+            return true;
         }
 
         @Override

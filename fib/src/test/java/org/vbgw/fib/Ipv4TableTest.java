@@ -105,9 +105,13 @@ class Ipv4TableTest
     {
         final List<ReferenceLpm.Route> routes = ref.routes();
         assertEquals(ref.size(), table.size(), "size");
+        final int[] batch = new int[probes + 3];
+        final int[] batchExpected = new int[probes + 3];
         for (int i = 0; i < probes; i++)
         {
             final int a = gen.address(routes);
+            batch[i] = a;
+            batchExpected[i] = ref.lookup(ReferenceLpm.v4(a), 0);
             final long k = ReferenceLpm.v4(a);
             final int expected = ref.lookup(k, 0);
             final int got = table.lookup(a);
@@ -121,6 +125,16 @@ class Ipv4TableTest
             if (expectedLen != gotLen)
             {
                 fail("matchLength " + IpPrefix.formatIpv4(a) + ": expected " + expectedLen + " got " + gotLen);
+            }
+        }
+        // The batch lookup agrees, including its tail of fewer than eight.
+        final int[] results = new int[probes + 3];
+        table.lookupBatch(batch, results, probes);
+        for (int i = 0; i < probes; i++)
+        {
+            if (results[i] != batchExpected[i])
+            {
+                fail("lookupBatch " + IpPrefix.formatIpv4(batch[i]) + ": expected " + batchExpected[i] + " got " + results[i]);
             }
         }
         // Every route's own first and last address, and exact get.
@@ -358,6 +372,8 @@ class Ipv4TableTest
         assertTrue(ex.getMessage().contains("-7"), ex.getMessage());
         ex = assertThrows(IllegalArgumentException.class, () -> table.remove(0x0A00_0001, 8));
         assertTrue(ex.getMessage().contains("10.0.0.1/8"), ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class, () -> table.lookupBatch(new int[4], new int[3], 4));
+        assertTrue(ex.getMessage().contains("4"), ex.getMessage());
         ex = assertThrows(IllegalArgumentException.class, () -> table.get(0, 40));
         assertTrue(ex.getMessage().contains("40"), ex.getMessage());
         ex = assertThrows(IllegalArgumentException.class, () -> table.bulkLoad(

@@ -102,6 +102,21 @@ public final class LpmSpeed
         return sum;
     }
 
+    static long runBatch(final Ipv4Table t, final int[] addresses, final int[] chunk, final int[] results)
+    {
+        long sum = 0;
+        for (int i = 0; i < addresses.length; i += chunk.length)
+        {
+            System.arraycopy(addresses, i, chunk, 0, chunk.length);
+            t.lookupBatch(chunk, results, chunk.length);
+            for (final int r : results)
+            {
+                sum += r;
+            }
+        }
+        return sum;
+    }
+
     static long runDir(final Dir248 t, final int[] addresses)
     {
         long sum = 0;
@@ -223,6 +238,9 @@ public final class LpmSpeed
         double bestDir = 0;
         final int rounds = 30;
         final double[] pops = new double[rounds];
+        final double[] batches = new double[rounds];
+        final int[] chunk = new int[256];
+        final int[] results = new int[256];
         final double[] dirs = new double[rounds];
         for (int rep = 0; rep < rounds; rep++)
         {
@@ -232,6 +250,13 @@ public final class LpmSpeed
             final long t1 = cpu();
             final long s2 = runDir(dir, addresses);
             final long t2 = cpu();
+            final long s3 = runBatch(table, addresses, chunk, results);
+            final long t3 = cpu();
+            if (s3 != s1)
+            {
+                throw new AssertionError("batch checksum differs");
+            }
+            batches[rep] = addresses.length / ((t3 - t2) / 1e9) / 1e6;
             if (s1 != s2)
             {
                 throw new AssertionError("checksums differ");
@@ -251,9 +276,12 @@ public final class LpmSpeed
         System.out.printf("IPv4 lookup allocation: %d bytes over %,d lookups (checksum %d)%n", allocated, addresses.length, check);
         java.util.Arrays.sort(pops);
         java.util.Arrays.sort(dirs);
+        java.util.Arrays.sort(batches);
         System.out.printf("IPv4 lookups (%d rounds of %,d): poptrie best %.1f median %.1f M/s, DIR-24-8 best %.1f median %.1f M/s,"
             + " ratio of medians %.2f%n", rounds, addresses.length, bestPop, pops[rounds / 2], bestDir, dirs[rounds / 2],
             pops[rounds / 2] / dirs[rounds / 2]);
+        System.out.printf("IPv4 lookupBatch (256 per call): best %.1f median %.1f M/s, ratio of medians to DIR-24-8 %.2f%n",
+            batches[rounds - 1], batches[rounds / 2], batches[rounds / 2] / dirs[rounds / 2]);
 
         // Incremental updates: replace, add and delete random /24s and /32s.
         final long t0 = System.nanoTime();
