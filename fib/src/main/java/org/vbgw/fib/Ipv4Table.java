@@ -73,7 +73,7 @@ public final class Ipv4Table
         final long[] words = r.words;
         // Volatile load of the slot's root position: the subtree was written before its release store.
         final int rootPos = Words.dirEntry(r.dir, address >>> (32 - SLOT_BITS));
-        return walk(words, rootPos, Words.get(words, rootPos), address);
+        return walk(words, r.narrow, rootPos, Words.get(words, rootPos), address);
     }
 
     /**
@@ -92,6 +92,7 @@ public final class Ipv4Table
         final Poptrie.Root r = trie.root;
         final int[] dir = r.dir;
         final long[] words = r.words;
+        final boolean narrow = r.narrow;
         final int shift = 32 - SLOT_BITS;
         int i = 0;
         for (; i + 8 <= count; i += 8)
@@ -120,24 +121,25 @@ public final class Ipv4Table
             final long v5 = Words.get(words, p5);
             final long v6 = Words.get(words, p6);
             final long v7 = Words.get(words, p7);
-            results[i] = walk(words, p0, v0, a0);
-            results[i + 1] = walk(words, p1, v1, a1);
-            results[i + 2] = walk(words, p2, v2, a2);
-            results[i + 3] = walk(words, p3, v3, a3);
-            results[i + 4] = walk(words, p4, v4, a4);
-            results[i + 5] = walk(words, p5, v5, a5);
-            results[i + 6] = walk(words, p6, v6, a6);
-            results[i + 7] = walk(words, p7, v7, a7);
+            results[i] = walk(words, narrow, p0, v0, a0);
+            results[i + 1] = walk(words, narrow, p1, v1, a1);
+            results[i + 2] = walk(words, narrow, p2, v2, a2);
+            results[i + 3] = walk(words, narrow, p3, v3, a3);
+            results[i + 4] = walk(words, narrow, p4, v4, a4);
+            results[i + 5] = walk(words, narrow, p5, v5, a5);
+            results[i + 6] = walk(words, narrow, p6, v6, a6);
+            results[i + 7] = walk(words, narrow, p7, v7, a7);
         }
         for (; i < count; i++)
         {
             final int p = Words.dirEntry(dir, addresses[i] >>> shift);
-            results[i] = walk(words, p, Words.get(words, p), addresses[i]);
+            results[i] = walk(words, narrow, p, Words.get(words, p), addresses[i]);
         }
     }
 
     /** From the slot root at {@code rootPos} (whose vector is given) down to the leaf of {@code address}. */
-    private static int walk(final long[] words, final int rootPos, final long rootVector, final int address)
+    private static int walk(final long[] words, final boolean narrow, final int rootPos, final long rootVector,
+                            final int address)
     {
         // The slot default, loaded unconditionally (same cache line as the root) so the final choice
         // below needs no hard-to-predict branch.
@@ -154,10 +156,12 @@ public final class Ipv4Table
             vector = Words.get(words, p);
             v = (address << shift) >>> 26;
         }
-        // Leaves are ints packed two per long (unchecked reads: see Words).
+        // Leaves are 16- or 32-bit, packed in longs (unchecked reads: see Words); the width is fixed
+        // per generation, so this branch always goes the same way.
         final int li = (int)Words.get(words, p + 2) + Long.bitCount(Words.get(words, p + 1) & ((2L << v) - 1)) - 1;
+        final int leaf = narrow ? Words.leaf16(words, li) : Words.leaf(words, li);
         // INHERIT: the match is the slot's default route (length <= SLOT_BITS).
-        return Poptrie.inherit(Words.leaf(words, li), slotDefault);
+        return Poptrie.inherit(leaf, slotDefault);
     }
 
     /** Length of the longest prefix matching {@code address}, or -1. Writer thread only. */

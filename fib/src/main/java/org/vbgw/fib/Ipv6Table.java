@@ -91,9 +91,9 @@ public final class Ipv6Table
             vector = Words.get(words, p);
             v = (int)((bits << shift) >>> 58);
         }
-        // Leaves are ints packed two per long (unchecked reads: see Words).
+        // Leaves are 16- or 32-bit (fixed per generation), packed in longs (unchecked reads: see Words).
         final int li = (int)Words.get(words, p + 2) + Long.bitCount(Words.get(words, p + 1) & ((2L << v) - 1)) - 1;
-        final int leaf = Words.leaf(words, li);
+        final int leaf = r.narrow ? Words.leaf16(words, li) : Words.leaf(words, li);
         // INHERIT: the match is the slot's default route (length <= SLOT_BITS).
         return Poptrie.inherit(leaf, slotDefault);
     }

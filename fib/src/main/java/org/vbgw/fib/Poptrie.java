@@ -82,6 +82,8 @@ final class Poptrie
     static final int ROOT_DEFAULT = 3;
     /** Leaf value: the match is the slot default route (length &lt;= slotBits) in the root node. */
     static final int INHERIT = -2;
+    /** Largest value 16-bit leaves hold (they store value + 2, so INHERIT and NO_ROUTE fit too). */
+    static final int NARROW_MAX = 0xFFFF - 2;
 
     /**
      * {@code leaf == INHERIT ? slotDefault : leaf}, without a branch: whether a lookup ends on an
@@ -123,10 +125,17 @@ final class Poptrie
          */
         final long[] words;
 
-        Root(final int[] dir, final long[] words)
+        /**
+         * True when leaves are 16 bits (four per long, value + 2 as an unsigned char), false when 32 bits
+         * (two per long). Fixed for a generation; switching writes a whole new generation.
+         */
+        final boolean narrow;
+
+        Root(final int[] dir, final long[] words, final boolean narrow)
         {
             this.dir = dir;
             this.words = words;
+            this.narrow = narrow;
         }
     }
 
@@ -169,6 +178,11 @@ final class Poptrie
     /** Arrays being appended to: the published root's, or a private generation during a bulk load. */
     private int[] wDir;
     private long[] wWords;
+    /**
+     * Log2 of leaves per long in {@link #wWords}: 2 (16-bit leaves) while every value fits
+     * {@link #NARROW_MAX}, else 1 (32-bit). Smaller leaves keep more of an Internet table in cache.
+     */
+    private int leafShift = 2;
     /** True while building a private generation (bulk load): arrays may simply grow. */
     private boolean privateGeneration;
     /** Words in use (everything at or past it is free). */
@@ -215,7 +229,7 @@ final class Poptrie
         this.wWords = new long[4096];
         this.wDir = new int[slots];
         Arrays.fill(wDir, leafRoot(NO_ROUTE));
-        this.root = new Root(wDir, wWords);
+        this.root = new Root(wDir, wWords, true);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -246,6 +260,11 @@ final class Poptrie
 
     void put(final long keyHi, final long keyLo, final int length, final int value)
     {
+        if (value > NARROW_MAX && leafShift == 2)
+        {
+            // 16-bit leaves cannot hold it: rewrite the whole trie with 32-bit leaves first.
+            rebuildAll(1, routes.size());
+        }
         final int old = routes.put(keyHi, keyLo, length, value);
         if (old == value)
         {
@@ -338,10 +357,24 @@ final class Poptrie
                 }
             }
         }
-        // A private generation, grown as needed while building, then published at once.
+        boolean fits = true;
+        for (int i = 0; i < count && fits; i++)
+        {
+            fits = values[i] <= NARROW_MAX;
+        }
+        rebuildAll(fits ? 2 : 1, count);
+    }
+
+    /**
+     * Builds every slot afresh from the route store and slot defaults in a private generation with
+     * the given leaf width, grown as needed, then publishes it in one volatile store.
+     */
+    private void rebuildAll(final int newLeafShift, final int expectedRoutes)
+    {
+        leafShift = newLeafShift;
         privateGeneration = true;
         wDir = new int[1 << slotBits];
-        wWords = new long[Math.max(4096, 4 * count)];
+        wWords = new long[Math.max(4096, 4 * expectedRoutes)];
         top = 0;
         leafRoots.clear();
         Arrays.fill(hasSubtree, false);
@@ -353,7 +386,7 @@ final class Poptrie
         privateGeneration = false;
         // Leave room for updates before the first compaction.
         wWords = Arrays.copyOf(wWords, top + top / 4 + 4096);
-        root = new Root(wDir, wWords);
+        root = new Root(wDir, wWords, leafShift == 2);
     }
 
     /** Bytes held by the lookup arrays of the current generation plus the writer's structures. */
@@ -492,12 +525,12 @@ final class Poptrie
         final int oldRoot = pathPos[0];
         top = alignRoot(top);
         final int newRoot = top;
-        final int leafLongs = (Long.bitCount(leafvec) + 1) >>> 1;
+        final int leafLongs = leafLongs(Long.bitCount(leafvec));
         words[newRoot] = vector;
         words[newRoot + 1] = leafvec;
         words[newRoot + ROOT_DEFAULT] = words[oldRoot + ROOT_DEFAULT];
-        System.arraycopy(words, (int)((bases & 0xFFFF_FFFFL) >>> 1), words, newRoot + ROOT_LONGS, leafLongs);
-        words[newRoot + 2] = (bases & 0xFFFF_FFFF_0000_0000L) | (2L * (newRoot + ROOT_LONGS));
+        System.arraycopy(words, (int)((bases & 0xFFFF_FFFFL) >>> leafShift), words, newRoot + ROOT_LONGS, leafLongs);
+        words[newRoot + 2] = (bases & 0xFFFF_FFFF_0000_0000L) | ((long)(newRoot + ROOT_LONGS) << leafShift);
         top += ROOT_LONGS + leafLongs;
         publish(slot, newRoot);
     }
@@ -596,9 +629,9 @@ final class Poptrie
         final long[] words = wWords;
         words[pos] = 0;
         words[pos + 1] = 1;
-        words[pos + 2] = 2L * (pos + ROOT_LONGS);
+        words[pos + 2] = (long)(pos + ROOT_LONGS) << leafShift;
         words[pos + ROOT_DEFAULT] = value & 0xFFFF_FFFFL;
-        words[pos + ROOT_LONGS] = Words.pack(value, 0);
+        words[pos + ROOT_LONGS] = leafShift == 2 ? Words.pack4(value, 0, 0, 0) : Words.pack(value, 0);
         top = pos + ROOT_LONGS + 1;
         leafRoots.put(value, pos);
         lastLeafRootValue = value;
@@ -621,11 +654,11 @@ final class Poptrie
     }
 
     /** Adds {@code delta} to every base of the subtree copied to {@code pos} (built relative to 0). */
-    private static void relocate(final long[] words, final int pos, final int delta)
+    private void relocate(final long[] words, final int pos, final int delta)
     {
         final long w = words[pos + 2];
         final int base1 = (int)(w >>> 32) + delta;
-        words[pos + 2] = (long)base1 << 32 | (((w & 0xFFFF_FFFFL) + 2L * delta) & 0xFFFF_FFFFL);
+        words[pos + 2] = (long)base1 << 32 | (((w & 0xFFFF_FFFFL) + ((long)delta << leafShift)) & 0xFFFF_FFFFL);
         final int children = Long.bitCount(words[pos]);
         for (int k = 0; k < children; k++)
         {
@@ -713,16 +746,27 @@ final class Poptrie
                 }
             }
         }
-        final int leafAt = allocTmp((n + 1) >>> 1);
-        for (int j = 0; j < n; j += 2)
+        final int leafAt = allocTmp(leafLongs(n));
+        if (leafShift == 2)
         {
-            tmp[leafAt + (j >>> 1)] = Words.pack(leaves[j], j + 1 < n ? leaves[j + 1] : 0);
+            for (int j = 0; j < n; j += 4)
+            {
+                tmp[leafAt + (j >>> 2)] = Words.pack4(leaves[j], j + 1 < n ? leaves[j + 1] : 0,
+                    j + 2 < n ? leaves[j + 2] : 0, j + 3 < n ? leaves[j + 3] : 0);
+            }
+        }
+        else
+        {
+            for (int j = 0; j < n; j += 2)
+            {
+                tmp[leafAt + (j >>> 1)] = Words.pack(leaves[j], j + 1 < n ? leaves[j + 1] : 0);
+            }
         }
         final int children = Long.bitCount(vector);
         final int base1 = allocTmp(NODE_LONGS * children);
         tmp[pos] = vector;
         tmp[pos + 1] = leafvec;
-        tmp[pos + 2] = (long)base1 << 32 | (2L * leafAt);
+        tmp[pos + 2] = (long)base1 << 32 | ((long)leafAt << leafShift);
         if (children == 0)
         {
             return;
@@ -794,7 +838,7 @@ final class Poptrie
         }
         final int leaves = Long.bitCount(words[pos + 1]);
         out[2] += leaves;
-        out[3] += (leaves + 1) >>> 1;
+        out[3] += leaves;
         final int children = Long.bitCount(words[pos]);
         final int base1 = (int)(words[pos + 2] >>> 32);
         for (int k = 0; k < children; k++)
@@ -803,12 +847,18 @@ final class Poptrie
         }
     }
 
+    /** Longs holding {@code leaves} leaves at the current width. */
+    private int leafLongs(final int leaves)
+    {
+        return (leaves + (1 << leafShift) - 1) >>> leafShift;
+    }
+
     /** Words reachable from the node at {@code pos}. */
-    private static long liveWords(final long[] words, final int pos, final boolean isRoot)
+    private long liveWords(final long[] words, final int pos, final boolean isRoot)
     {
         final long vector = words[pos];
         final int children = Long.bitCount(vector);
-        long n = (isRoot ? ROOT_LONGS : 0) + NODE_LONGS * children + ((Long.bitCount(words[pos + 1]) + 1) >>> 1);
+        long n = (isRoot ? ROOT_LONGS : 0) + NODE_LONGS * children + leafLongs(Long.bitCount(words[pos + 1]));
         final int base1 = (int)(words[pos + 2] >>> 32);
         for (int k = 0; k < children; k++)
         {
@@ -857,7 +907,7 @@ final class Poptrie
         wDir = dir;
         compactions++;
         // Volatile store: the new arrays, fully written above, are published together.
-        root = new Root(wDir, wWords);
+        root = new Root(wDir, wWords, leafShift == 2);
     }
 
     /** Copies the node at {@code src} of {@code from} to {@code dst} (allocated), leaves first. */
@@ -866,16 +916,16 @@ final class Poptrie
         final long vector = from[src];
         final long leafvec = from[src + 1];
         final long w = from[src + 2];
-        final int leafLongs = (Long.bitCount(leafvec) + 1) >>> 1;
+        final int leafLongs = leafLongs(Long.bitCount(leafvec));
         final int leafAt = top;
-        System.arraycopy(from, (int)((w & 0xFFFF_FFFFL) >>> 1), wWords, leafAt, leafLongs);
+        System.arraycopy(from, (int)((w & 0xFFFF_FFFFL) >>> leafShift), wWords, leafAt, leafLongs);
         top += leafLongs;
         final int children = Long.bitCount(vector);
         final int base1 = top;
         top += NODE_LONGS * children;
         wWords[dst] = vector;
         wWords[dst + 1] = leafvec;
-        wWords[dst + 2] = (long)base1 << 32 | (2L * leafAt);
+        wWords[dst + 2] = (long)base1 << 32 | ((long)leafAt << leafShift);
         final int srcBase1 = (int)(w >>> 32);
         for (int k = 0; k < children; k++)
         {
@@ -908,7 +958,8 @@ final class Poptrie
             else
             {
                 final int li = (int)words[p + 2] + Long.bitCount(words[p + 1] & upTo) - 1;
-                return inherit(Words.leaf(words, li), (int)words[rootPos + ROOT_DEFAULT]);
+                final int leaf = r.narrow ? Words.leaf16(words, li) : Words.leaf(words, li);
+                return inherit(leaf, (int)words[rootPos + ROOT_DEFAULT]);
             }
         }
     }

@@ -47,6 +47,22 @@ final class Words
         return UNSAFE.getInt(words, LONG_BASE + 4L * (leafIndex & 0xFFFF_FFFFL));
     }
 
+    /** 16-bit leaf number {@code leafIndex} (stored as value + 2, so -2 and -1 fit). */
+    static int leaf16(final long[] words, final int leafIndex)
+    {
+        return UNSAFE.getChar(words, LONG_BASE + 2L * (leafIndex & 0xFFFF_FFFFL)) - 2;
+    }
+
+    /** One long holding 16-bit leaves {@code 4k} to {@code 4k + 3}, in memory order. */
+    static long pack4(final int l0, final int l1, final int l2, final int l3)
+    {
+        final long a = (l0 + 2) & 0xFFFF;
+        final long b = (l1 + 2) & 0xFFFF;
+        final long c = (l2 + 2) & 0xFFFF;
+        final long d = (l3 + 2) & 0xFFFF;
+        return LITTLE_ENDIAN ? d << 48 | c << 32 | b << 16 | a : a << 48 | b << 32 | c << 16 | d;
+    }
+
     /** One long holding leaf {@code 2k} ({@code first}) and leaf {@code 2k + 1} ({@code second}). */
     static long pack(final int first, final int second)
     {

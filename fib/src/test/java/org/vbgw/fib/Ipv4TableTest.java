@@ -23,14 +23,24 @@ class Ipv4TableTest
         final SplittableRandom rnd;
         final int[] anchors;
 
+        /** Whether values may exceed 16 bits (which switches the trie to 32-bit leaves). */
+        final boolean wideValues;
+
         Gen(final long seed)
         {
             rnd = new SplittableRandom(seed);
+            wideValues = seed % 3 == 0;
             anchors = new int[6];
             for (int i = 0; i < anchors.length; i++)
             {
                 anchors[i] = rnd.nextInt();
             }
+        }
+
+        /** A route value: small (16-bit leaves), now and then large when {@link #wideValues}. */
+        int value()
+        {
+            return wideValues && rnd.nextInt(200) == 0 ? rnd.nextInt(Integer.MAX_VALUE) : rnd.nextInt(60_000);
         }
 
         /** {address, length}. */
@@ -173,7 +183,7 @@ class Ipv4TableTest
             if (op < 5 || added.isEmpty())
             {
                 final int[] p = gen.prefix();
-                final int v = gen.rnd.nextInt(1 << 20);
+                final int v = gen.value();
                 table.put(p[0], p[1], v);
                 ref.put(ReferenceLpm.v4(p[0]), 0, p[1], v);
                 added.add(p);
@@ -182,7 +192,7 @@ class Ipv4TableTest
             {
                 // Replace an existing route's value.
                 final int[] p = added.get(gen.rnd.nextInt(added.size()));
-                final int v = gen.rnd.nextInt(1 << 20);
+                final int v = gen.value();
                 table.put(p[0], p[1], v);
                 ref.put(ReferenceLpm.v4(p[0]), 0, p[1], v);
             }
@@ -259,7 +269,7 @@ class Ipv4TableTest
                 final int[] p = gen.prefix();
                 prefixes[i] = p[0];
                 lengths[i] = p[1];
-                values[i] = gen.rnd.nextInt(Integer.MAX_VALUE);
+                values[i] = round == 0 ? gen.rnd.nextInt(60_000) : gen.rnd.nextInt(Integer.MAX_VALUE);
                 ref.put(ReferenceLpm.v4(p[0]), 0, p[1], values[i]);
             }
             table.bulkLoad(prefixes, lengths, values, n);
@@ -303,6 +313,32 @@ class Ipv4TableTest
         }
         assertSame(table, ref, gen, 200_000);
         assertTrue(table.memoryBytes() > 0);
+    }
+
+    @Test
+    void switchingFrom16To32BitLeavesKeepsEveryAnswer()
+    {
+        final Gen gen = new Gen(31);
+        final Ipv4Table table = new Ipv4Table();
+        final ReferenceLpm ref = new ReferenceLpm(false);
+        for (int i = 0; i < 5000; i++)
+        {
+            final int[] p = gen.prefix();
+            final int v = gen.rnd.nextInt(Poptrie.NARROW_MAX + 1);
+            table.put(p[0], p[1], v);
+            ref.put(ReferenceLpm.v4(p[0]), 0, p[1], v);
+        }
+        assertSame(table, ref, gen, 20_000);
+        // One large value widens the leaves; a short route with one checks the shared leaf roots.
+        final int[] p = gen.prefix();
+        table.put(p[0], p[1], Poptrie.NARROW_MAX + 1);
+        ref.put(ReferenceLpm.v4(p[0]), 0, p[1], Poptrie.NARROW_MAX + 1);
+        table.put(0xC000_0000, 4, Integer.MAX_VALUE);
+        ref.put(ReferenceLpm.v4(0xC000_0000), 0, 4, Integer.MAX_VALUE);
+        assertSame(table, ref, gen, 20_000);
+        assertEquals(ref.lookup(ReferenceLpm.v4(0xCFFF_FFFF), 0), table.lookup(0xCFFF_FFFF));
+        randomOperations(table, ref, gen, 2000, false, 500);
+        assertSame(table, ref, gen, 20_000);
     }
 
     @Test

@@ -24,9 +24,13 @@ class Ipv6TableTest
         final long[] anchorHi;
         final long[] anchorLo;
 
+        /** Whether values may exceed 16 bits (which switches the trie to 32-bit leaves). */
+        final boolean wideValues;
+
         Gen(final long seed)
         {
             rnd = new SplittableRandom(seed);
+            wideValues = seed % 3 == 0;
             anchorHi = new long[6];
             anchorLo = new long[6];
             for (int i = 0; i < anchorHi.length; i++)
@@ -35,6 +39,12 @@ class Ipv6TableTest
                 anchorHi[i] = i == 0 ? rnd.nextLong() : (rnd.nextLong() >>> 3) | 0x2000_0000_0000_0000L;
                 anchorLo[i] = rnd.nextLong();
             }
+        }
+
+        /** A route value: small (16-bit leaves), now and then large when {@link #wideValues}. */
+        int value()
+        {
+            return wideValues && rnd.nextInt(200) == 0 ? rnd.nextInt(Integer.MAX_VALUE) : rnd.nextInt(60_000);
         }
 
         /** {hi, lo, length}. */
@@ -177,7 +187,7 @@ class Ipv6TableTest
             if (op < 5 || added.isEmpty())
             {
                 final long[] p = gen.prefix();
-                final int v = gen.rnd.nextInt(1 << 20);
+                final int v = gen.value();
                 table.put(p[0], p[1], (int)p[2], v);
                 ref.put(p[0], p[1], (int)p[2], v);
                 added.add(p);
@@ -185,7 +195,7 @@ class Ipv6TableTest
             else if (op < 7)
             {
                 final long[] p = added.get(gen.rnd.nextInt(added.size()));
-                final int v = gen.rnd.nextInt(1 << 20);
+                final int v = gen.value();
                 table.put(p[0], p[1], (int)p[2], v);
                 ref.put(p[0], p[1], (int)p[2], v);
             }
@@ -257,7 +267,7 @@ class Ipv6TableTest
                 his[i] = p[0];
                 los[i] = p[1];
                 lengths[i] = (int)p[2];
-                values[i] = gen.rnd.nextInt(Integer.MAX_VALUE);
+                values[i] = round == 0 ? gen.rnd.nextInt(60_000) : gen.rnd.nextInt(Integer.MAX_VALUE);
                 ref.put(p[0], p[1], (int)p[2], values[i]);
             }
             table.bulkLoad(his, los, lengths, values, n);
