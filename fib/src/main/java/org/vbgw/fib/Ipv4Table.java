@@ -12,8 +12,11 @@ package org.vbgw.fib;
  * The lookup structure is a {@link Poptrie} with an 18-bit direct-pointing top level and 6-bit
  * popcount-compressed nodes below it (a slot root and at most two more levels), in two flat primitive
  * arrays; the writer keeps the authoritative route set beside it and rebuilds only the nodes a change
- * touches.
- * Any int value from 0 to {@link Integer#MAX_VALUE} may be stored.
+ * touches. {@link #lookupBatch} interleaves eight lookups so their cache misses overlap.
+ * <p>
+ * Any int value from 0 to {@link Integer#MAX_VALUE} may be stored. While every value is at most
+ * 65533 the trie keeps 16-bit leaves (smaller, so more of it stays in cache); the first larger value
+ * rewrites it once with 32-bit leaves (a {@link #bulkLoad} picks the width afresh).
  */
 public final class Ipv4Table
 {

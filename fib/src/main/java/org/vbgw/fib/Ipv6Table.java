@@ -12,7 +12,8 @@ package org.vbgw.fib;
  * The lookup structure is a {@link Poptrie} with a 16-bit direct-pointing top level and 6-bit
  * popcount-compressed nodes below it: 16 + 8 × 6 = 64, so nodes never straddle the two halves, and
  * an Internet /48 is reached in at most six node steps. Any int value from 0 to
- * {@link Integer#MAX_VALUE} may be stored.
+ * {@link Integer#MAX_VALUE} may be stored (16-bit leaves while every value is at most 65533, as for
+ * {@link Ipv4Table}).
  */
 public final class Ipv6Table
 {

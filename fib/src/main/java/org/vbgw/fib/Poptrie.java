@@ -19,17 +19,21 @@ import java.util.Arrays;
  *   <li>{@code words}: nodes and leaves. A node is three longs {@code [vector, leafvec, base1 << 32 | base0]}
  *       and consumes the next 6 key bits {@code v}. Bit {@code v} of {@code vector} set: the child is the
  *       node at word {@code base1 + 3 * (popcount(vector & ((2 << v) - 1)) - 1)} (a node's internal children
- *       are one contiguous block). Clear: the child is the leaf at int index
- *       {@code base0 + popcount(leafvec & ((2 << v) - 1)) - 1}, leaves being packed two ints per long in
- *       memory order (see {@link Words}, which the lookup loops read through); {@code leafvec} marks where
- *       each run of equal leaves starts, so a run is stored once (leaf compression). Key bits past the end
- *       of the address read as zero, so the last IPv4 or IPv6 level just leaves most children unused.</li>
+ *       are one contiguous block). Clear: the child is leaf number
+ *       {@code base0 + popcount(leafvec & ((2 << v) - 1)) - 1}, counting leaves in the words array viewed
+ *       as 16-bit (four per long, holding value + 2) while every value fits {@link #NARROW_MAX}, else as
+ *       32-bit (two per long); see {@link Words}, which the lookup loops read through, and
+ *       {@link Root#narrow}. {@code leafvec} marks where each run of equal leaves starts, so a run is
+ *       stored once (leaf compression). Key bits past the end of the address read as zero, so the last
+ *       IPv4 or IPv6 level just leaves most children unused.</li>
  *   <li>A slot's root node has a fourth word, {@link #ROOT_DEFAULT}, and its leaves follow it directly.
  *       Roots start at word 6 modulo 8: with the array's 16-byte header that is a 64-byte boundary when
  *       the array itself is (G1 puts large arrays at region starts), so a root with up to eight leaf runs
  *       is one cache line, and a lookup that ends at the root costs the dir entry and that line.</li>
  *   <li>Leaves hold route values, {@code -1} for no route, or {@link #INHERIT} for "the longest match is a
- *       route of length &lt;= slotBits": the lookup then returns the root's default word.</li>
+ *       route of length &lt;= slotBits": the lookup then returns the root's default word. A route's leaf
+ *       whose value equals the slot default is stored as INHERIT too, so it merges with its inherited
+ *       neighbours (see {@code merged}).</li>
  * </ul>
  *
  * <h2>Updates and memory reclamation</h2>

@@ -4,8 +4,9 @@ import java.lang.reflect.Field;
 import java.nio.ByteOrder;
 
 /**
- * Unchecked reads of a {@link Poptrie} words array for the lookup loops, and the packing of two int
- * leaves into one long that {@link #leaf} reads back.
+ * Unchecked reads of a {@link Poptrie} words array for the lookup loops, and the packing of leaves
+ * into longs (two 32-bit or four 16-bit, in memory order) that {@link #leaf} and {@link #leaf16}
+ * read back.
  * <p>
  * The lookup is a chain of dependent loads; on an Internet-size table each is likely a cache miss,
  * and how many lookups the CPU keeps in flight decides the throughput. Dropping the array bounds
