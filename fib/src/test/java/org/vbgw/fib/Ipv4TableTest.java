@@ -25,11 +25,17 @@ class Ipv4TableTest
 
         /** Whether values may exceed 16 bits (which switches the trie to 32-bit leaves). */
         final boolean wideValues;
+        /**
+         * Whether values come from four only, as next hops do on a border router: then many routes
+         * equal their slot's default route and get merged into its runs, which default changes must undo.
+         */
+        final boolean fewValues;
 
         Gen(final long seed)
         {
             rnd = new SplittableRandom(seed);
             wideValues = seed % 3 == 0;
+            fewValues = seed % 3 == 1;
             anchors = new int[6];
             for (int i = 0; i < anchors.length; i++)
             {
@@ -40,6 +46,10 @@ class Ipv4TableTest
         /** A route value: small (16-bit leaves), now and then large when {@link #wideValues}. */
         int value()
         {
+            if (fewValues)
+            {
+                return rnd.nextInt(4);
+            }
             return wideValues && rnd.nextInt(200) == 0 ? rnd.nextInt(Integer.MAX_VALUE) : rnd.nextInt(60_000);
         }
 
@@ -250,7 +260,7 @@ class Ipv4TableTest
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {11, 12, 13})
+    @ValueSource(longs = {11, 12, 13, 14})
     void bulkLoadMatchesReferenceAndReplacesEverything(final long seed)
     {
         final Gen gen = new Gen(seed);
@@ -269,7 +279,7 @@ class Ipv4TableTest
                 final int[] p = gen.prefix();
                 prefixes[i] = p[0];
                 lengths[i] = p[1];
-                values[i] = round == 0 ? gen.rnd.nextInt(60_000) : gen.rnd.nextInt(Integer.MAX_VALUE);
+                values[i] = round == 0 ? gen.value() : gen.rnd.nextInt(Integer.MAX_VALUE);
                 ref.put(ReferenceLpm.v4(p[0]), 0, p[1], values[i]);
             }
             table.bulkLoad(prefixes, lengths, values, n);
@@ -434,5 +444,8 @@ class Ipv4TableTest
         assertEquals(2, table.size());
         assertEquals(2, table.lookup(0x0A80_0000));
         assertEquals(3, table.lookup(0x0A00_0000));
+        table.bulkLoad(new int[0], new int[0], new int[0], 0);
+        assertEquals(0, table.size());
+        assertEquals(Ipv4Table.NO_ROUTE, table.lookup(0x0A00_0000));
     }
 }
