@@ -86,6 +86,8 @@ final class Poptrie
     static final int ROOT_DEFAULT = 3;
     /** Leaf value: the match is the slot default route (length &lt;= slotBits) in the root node. */
     static final int INHERIT = -2;
+    /** Most words a generation may hold: leaf indexes (up to four per word) must fit 32 bits. */
+    static final int MAX_WORDS = (1 << 30) - 16;
     /** Largest value 16-bit leaves hold (they store value + 2, so INHERIT and NO_ROUTE fit too). */
     static final int NARROW_MAX = 0xFFFF - 2;
 
@@ -810,7 +812,11 @@ final class Poptrie
         }
         if (privateGeneration)
         {
-            wWords = Arrays.copyOf(wWords, (int)Math.min(Integer.MAX_VALUE - 16,
+            if (top + (long)longs > MAX_WORDS)
+            {
+                throw new IllegalStateException("route table too large for the trie arrays");
+            }
+            wWords = Arrays.copyOf(wWords, (int)Math.min(MAX_WORDS,
                 Math.max(wWords.length * 3L / 2, top + (long)longs + 4096)));
             return false;
         }
@@ -885,7 +891,7 @@ final class Poptrie
             }
         }
         final long cap = (live + extra) * 3 / 2 + 4096;
-        if (cap > Integer.MAX_VALUE - 16)
+        if (cap > MAX_WORDS)
         {
             throw new IllegalStateException("route table too large for the trie arrays");
         }
