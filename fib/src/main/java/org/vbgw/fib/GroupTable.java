@@ -17,11 +17,12 @@ import org.agrona.collections.Long2ObjectHashMap;
  * shared by every route with the same (group, covering group), so invalidating a next hop touches the
  * groups that contain it and their variants, never the routes.
  * <p>
- * Each group's <em>resolved</em> table is its base group's own table when any member is live, else the
- * resolved table of its fallback (the explicit backup, else for a variant the covering group), else
- * {@code null}. The writer precomputes it and republishes dependents when it changes, so a reader resolves
- * any group with one array load. Fallback chains are acyclic: explicit backups are checked when set, and a
- * variant's cover is a strictly shorter prefix.
+ * Each group's published <em>slot</em> (see {@link ResolvedGroups}) depends only on its own state: a user
+ * group publishes its own table while any member is live, else an alias to its explicit backup, else null; a
+ * variant publishes, once, the alias {@code {base group, covering group}}. So a next hop's death republishes
+ * only the groups that contain it, even when it takes a group's last live member: O(1) per group, whatever
+ * the number of routes, covers and variants. Fallback chains are acyclic: explicit backups are checked when
+ * set, and a variant's cover is a strictly shorter prefix.
  * <p>
  * Writer thread only; readers use {@link #resolved()}.
  */
@@ -49,6 +50,7 @@ final class GroupTable
     private final Int2ObjectHashMap<IntHashSet> groupsByNextHop = new Int2ObjectHashMap<>();
     private final Int2ObjectHashMap<IntHashSet> dependents = new Int2ObjectHashMap<>();
     private final ArrayDeque<Integer> freeDerivedIds = new ArrayDeque<>();
+    private final Int2ObjectHashMap<int[]> backupAliases = new Int2ObjectHashMap<>();
     private int nextDerivedId = FIRST_DERIVED_ID;
     /** Group tables republished by the current change; reset at the start of each. */
     private int rewritten;
@@ -60,6 +62,8 @@ final class GroupTable
         final int id;
         final int baseGroupId;
         final int coverGroupId;
+        /** The variant's slot for life: ask the base group (and so its explicit backup), then the cover. */
+        final int[] alias;
         int refCount;
         int linkedFallback = Fib.NO_GROUP;
 
@@ -68,6 +72,7 @@ final class GroupTable
             this.id = id;
             this.baseGroupId = baseGroupId;
             this.coverGroupId = coverGroupId;
+            this.alias = new int[] {baseGroupId, coverGroupId};
         }
     }
 
@@ -195,8 +200,7 @@ final class GroupTable
         {
             return 0;
         }
-        // All own tables first, then publication: every republished slot then goes straight from its old
-        // resolved table to its final one, even when its fallback is another group changed by this call.
+        // All own tables first, then publication, so every slot goes straight to its final state.
         final int[] candidates = ids(containing);
         int changed = 0;
         for (final int id : candidates)
@@ -211,7 +215,8 @@ final class GroupTable
         }
         for (int i = 0; i < changed; i++)
         {
-            republishWithVariants(groups.get(candidates[i]));
+            // Variants alias their group and its cover for life: they follow without being touched.
+            republish(candidates[i]);
         }
         return rewritten;
     }
@@ -263,9 +268,11 @@ final class GroupTable
             // Variants that fell back to this one belong to routes being re-pointed in the same route
             // change; they are released too, so their dependents entry can go.
             dependents.remove(d.id);
-            // The slot keeps its last table: a reader that looked the route up before it was re-pointed
-            // still forwards as the FIB did a moment ago, instead of dropping. The quarantine keeps the id
-            // from being reused while such a reader could still be in flight.
+            // The slot is frozen at the table it resolves to now (its alias would follow the groups' later
+            // states): a reader that looked the route up before it was re-pointed still forwards as the FIB
+            // did a moment ago, instead of dropping. The quarantine keeps the id from being reused while such
+            // a reader could still be in flight.
+            resolved.publish(d.id, resolved.table(d.id));
             freeDerivedIds.addLast(d.id);
         }
     }
@@ -285,50 +292,47 @@ final class GroupTable
         }
     }
 
-    /**
-     * A group's resolved table from the writer's final state: the own table of the first group along its
-     * fallback chain that has a live member. Walks own tables rather than the fallbacks' published slots,
-     * which may not have been republished yet in this change. Chains are acyclic and short (explicit
-     * backups are bounded; a variant's cover is a strictly shorter prefix).
-     */
-    private int[] resolve(final int id)
+    /** A group's slot from the writer's state: its own table, an alias (see the class comment), or null. */
+    private int[] slotOf(final int id)
     {
-        int x = id;
-        while (true)
+        if (id >= FIRST_DERIVED_ID)
         {
-            final DerivedGroup d = x < FIRST_DERIVED_ID ? null : derived.get(x);
-            final NextHopGroup base = groups.get(d == null ? x : d.baseGroupId);
-            final int[] own = base.ownTable();
-            if (own != null)
-            {
-                return own;
-            }
-            x = d == null ? base.backupGroupId() : fallbackOf(d);
-            if (x == Fib.NO_GROUP)
-            {
-                return null;
-            }
+            return derived.get(id).alias;
         }
+        final NextHopGroup group = groups.get(id);
+        final int[] own = group.ownTable();
+        if (own != null)
+        {
+            return own;
+        }
+        return group.backupGroupId() == Fib.NO_GROUP ? null : backupAlias(group.backupGroupId());
     }
 
-    /** Recomputes one group's resolved table; if it changed, publishes it and recurses into dependents. */
+    /** The one alias array naming a backup, so an unchanged alias is recognised by identity. */
+    private int[] backupAlias(final int backup)
+    {
+        int[] alias = backupAliases.get(backup);
+        if (alias == null)
+        {
+            alias = new int[] {backup};
+            backupAliases.put(backup, alias);
+        }
+        return alias;
+    }
+
+    /**
+     * Recomputes and, when it changed, publishes one group's slot. A slot depends only on its own group's
+     * state (aliases name their targets, not their targets' tables), so nothing else needs republishing.
+     */
     private void republish(final int id)
     {
-        final int[] table = resolve(id);
-        if (table == resolved.get(id))
+        final int[] slot = slotOf(id);
+        if (slot == resolved.get(id))
         {
             return;
         }
-        resolved.publish(id, table);
+        resolved.publish(id, slot);
         rewritten++;
-        final IntHashSet deps = dependents.get(id);
-        if (deps != null)
-        {
-            for (final int d : ids(deps))
-            {
-                republish(d);
-            }
-        }
     }
 
     private void relink(final NextHopGroup group, final int fallback)

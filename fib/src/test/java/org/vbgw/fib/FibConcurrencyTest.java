@@ -188,9 +188,21 @@ class FibConcurrencyTest
         groupAnswers.add(answers);
     }
 
-    /** Whether the reader's (group, next hop) for probe p fits states lo..hi. */
+    /**
+     * Whether the reader's (group, next hop) for probe p fits states lo..hi: the route itself gave that next
+     * hop in one of the states (what a lookup must do: the old answer or the new one), or the group the reader
+     * fetched gave it while it was the route's group.
+     */
     private boolean valid(final int p, final int group, final int nh, final int lo, final int hi)
     {
+        for (int s = lo; s <= hi; s++)
+        {
+            final int[] routeAnswers = groupAnswers.get(s).get(routeGroup[s][p]);
+            if (routeAnswers != null && routeAnswers[p] == nh)
+            {
+                return true;
+            }
+        }
         boolean routeSeen = false;
         for (int s = lo; s <= hi && !routeSeen; s++)
         {

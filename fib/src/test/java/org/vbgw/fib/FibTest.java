@@ -326,9 +326,9 @@ class FibTest
         fib.addRoute(IpPrefix.parse("10.2.0.0/16"), 30);
         fib.addRoute(IpPrefix.parse("11.0.0.0/8"), 30);
         assertEquals(1, fib.derivedGroupCount(), "both /16s under the /8 share one variant");
-        assertEquals(2, fib.setNextHopAlive(7, false), "group 30 and its variant");
+        assertEquals(1, fib.setNextHopAlive(7, false), "group 30 only: its variant aliases it");
         assertEquals(0, fib.setNextHopAlive(7, false), "no change, nothing rewritten");
-        assertEquals(2, fib.setNextHopAlive(8, false), "the group and its variant now resolve elsewhere");
+        assertEquals(1, fib.setNextHopAlive(8, false), "the group empties; its variant falls through to the cover by itself");
         assertEquals(Fib.NO_NEXT_HOP, fib.selectNextHop(fib.lookupIpv4(ipv4("11.0.0.1")), 1));
         assertEquals(setOf(5, 6), answers(ipv4("10.2.0.1")));
     }
