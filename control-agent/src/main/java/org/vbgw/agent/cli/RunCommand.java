@@ -2,6 +2,8 @@ package org.vbgw.agent.cli;
 
 import org.vbgw.agent.config.ConfigCheck;
 import org.vbgw.agent.config.Diagnostic;
+import org.vbgw.agent.http.ApiServer;
+import org.vbgw.agent.http.GatewayViews;
 import org.vbgw.agent.run.GatewayRuntime;
 import org.vbgw.agent.run.HostTapSpec;
 import org.vbgw.dataplane.Dataplane;
@@ -50,6 +52,10 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--no-taps", description = "Do not create host TAPs (no BGP, no host traffic).")
     boolean noTaps;
 
+    @Option(names = "--http", defaultValue = "127.0.0.1:9468",
+        description = "Address of /metrics and /api (default: ${DEFAULT-VALUE}; 'off' for none).")
+    String http;
+
     @Option(names = "--tx", defaultValue = "SEND", description = "Transmit mode: RING or SEND (default: ${DEFAULT-VALUE}).")
     PacketSocketOptions.TxMode txMode;
 
@@ -82,9 +88,14 @@ public final class RunCommand implements Callable<Integer>
             runtime.close();
             throw ex;
         }
+        final ApiServer api = "off".equals(http) ? null : startApi(runtime);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
+            if (api != null)
+            {
+                api.close();
+            }
             runtime.close();
             bypass.close();
             stopped.countDown();
@@ -99,10 +110,24 @@ public final class RunCommand implements Callable<Integer>
         }
         runtime.notes().forEach(n -> out.println("note: " + n));
         out.println("vbgw running: " + runtime.dataplane().fib().routeCount() + " routes; counters in " + countersFile +
-            " (vbgw stat); journal in " + stateDir.resolve("journal"));
+            " (vbgw stat); journal in " + stateDir.resolve("journal") +
+            (api != null ? "; http://" + http + "/metrics and /api/{vifs,routes,neighbors,events}" : ""));
         out.flush();
         stopped.await();
         return 0;
+    }
+
+    private ApiServer startApi(final GatewayRuntime runtime) throws java.io.IOException
+    {
+        final int colon = http.lastIndexOf(':');
+        if (colon < 0)
+        {
+            throw new IllegalArgumentException("--http wants HOST:PORT or off, got '" + http + "'");
+        }
+        final ApiServer api = new ApiServer(new java.net.InetSocketAddress(http.substring(0, colon),
+            Integer.parseInt(http.substring(colon + 1))), runtime.dataplane().counters());
+        GatewayViews.register(api, runtime.dataplane());
+        return api;
     }
 
     /** Socket options of a port; with several workers, one fanout group per interface spreads flows over them. */

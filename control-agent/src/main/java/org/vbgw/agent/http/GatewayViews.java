@@ -1,0 +1,98 @@
+package org.vbgw.agent.http;
+
+import org.vbgw.dataplane.Dataplane;
+import org.vbgw.dataplane.liveness.LivenessEvent;
+import org.vbgw.dataplane.neighbour.NeighbourState;
+import org.vbgw.dataplane.vif.Vif;
+import org.vbgw.fib.IpPrefix;
+import org.vbgw.fib.NextHop;
+import org.vbgw.io.MacAddress;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * JSON views of a running data plane for the HTTP API ({@code /api/vifs}, {@code /api/routes},
+ * {@code /api/neighbors}, {@code /api/events}). Views of writer-side state are taken on the data plane's
+ * control thread ({@link Dataplane#call}), so they never race the FIB's writer.
+ */
+public final class GatewayViews
+{
+    private GatewayViews()
+    {
+    }
+
+    /** Registers every view on the server. */
+    public static void register(final ApiServer server, final Dataplane dp)
+    {
+        server.json("vifs", () -> vifs(dp));
+        server.json("routes", () -> dp.call(() -> routes(dp)));
+        server.json("neighbors", () -> dp.call(() -> neighbours(dp)));
+        server.json("events", () -> events(dp));
+    }
+
+    static String vifs(final Dataplane dp)
+    {
+        final var snapshot = dp.vifs().snapshot();
+        final List<String> items = new ArrayList<>();
+        for (int v = 0; v < snapshot.capacity(); v++)
+        {
+            final Vif vif = snapshot.vif(v);
+            if (vif != null)
+            {
+                items.add("{\"id\":" + v + ",\"name\":" + str(vif.name()) + ",\"port\":" +
+                    str(dp.port(vif.portIndex()).name()) + ",\"vlan\":" + vif.outerVlan() + ",\"innerVlan\":" +
+                    vif.innerVlan() + ",\"mac\":" + str(MacAddress.toString(vif.mac())) + ",\"mtu\":" + vif.mtuBytes() +
+                    ",\"adminUp\":" + vif.adminUp() + ",\"addresses\":" +
+                    vif.addresses().stream().map(a -> str(a.toString())).toList() + "}");
+            }
+        }
+        return items.toString();
+    }
+
+    static String routes(final Dataplane dp)
+    {
+        final List<String> items = new ArrayList<>();
+        dp.fib().forEachRoute((prefix, group) ->
+        {
+            final List<String> hops = new ArrayList<>();
+            for (final int id : dp.fib().group(group) == null ? new int[0] : dp.fib().group(group).nextHopIds())
+            {
+                final NextHop nh = dp.fib().nextHop(id);
+                if (nh != null)
+                {
+                    hops.add("{\"id\":" + id + ",\"via\":" + str(nh.neighbourHi() == 0 && nh.neighbourLo() == 0 ? "attached"
+                        : IpPrefix.format(nh.ipv6(), nh.neighbourHi(), nh.neighbourLo())) + ",\"vif\":" + nh.vifId() +
+                        ",\"alive\":" + nh.alive() + "}");
+                }
+            }
+            items.add("{\"prefix\":" + str(prefix.toString()) + ",\"group\":" + group + ",\"nexthops\":" + hops + "}");
+        });
+        return items.toString();
+    }
+
+    static String neighbours(final Dataplane dp)
+    {
+        final List<String> items = new ArrayList<>();
+        dp.neighbours().forEach((e, vif, v6, hi, lo, mac, state) -> items.add("{\"vif\":" + vif + ",\"address\":" +
+            str(IpPrefix.format(v6, hi, lo)) + ",\"mac\":" + str(MacAddress.toString(mac)) + ",\"state\":" +
+            str(NeighbourState.name(state)) + "}"));
+        return items.toString();
+    }
+
+    static String events(final Dataplane dp)
+    {
+        final List<String> items = new ArrayList<>();
+        for (final LivenessEvent e : dp.events())
+        {
+            items.add("{\"timeNs\":" + e.timeNs() + ",\"subject\":" + str(e.subject()) + ",\"from\":" + str(e.from()) +
+                ",\"to\":" + str(e.to()) + ",\"cause\":" + str(e.cause()) + ",\"nextHops\":" + e.nextHops() + "}");
+        }
+        return items.toString();
+    }
+
+    private static String str(final String s)
+    {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
