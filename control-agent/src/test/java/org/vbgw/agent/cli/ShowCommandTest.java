@@ -1,0 +1,64 @@
+package org.vbgw.agent.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vbgw.agent.config.ConfigCheck;
+import org.vbgw.agent.http.ApiServer;
+import org.vbgw.agent.http.GatewayViews;
+import org.vbgw.agent.run.GatewayRuntime;
+import org.vbgw.dataplane.Dataplane;
+import org.vbgw.io.MemoryPort;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `vbgw show` against a gateway's HTTP API: tables for people, the API's JSON with --json. */
+class ShowCommandTest
+{
+    @TempDir
+    Path dir;
+
+    private static String run(final int expected, final String... args)
+    {
+        final StringWriter out = new StringWriter();
+        final CommandLine cl = Vbgw.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(out));
+        assertEquals(expected, cl.execute(args), out.toString());
+        return out.toString();
+    }
+
+    @Test
+    void showsRoutesAndVifsOfARunningGateway() throws Exception
+    {
+        final ConfigCheck check = ConfigCheck.of(Path.of("examples", "active-standby.yaml"));
+        try (GatewayRuntime rt = new GatewayRuntime(check.config(), dir.resolve("journal"),
+            (port, w, n) -> MemoryPort.pair(port.name(), port.name() + "-far", 1 << 16, 1500)[0], tap -> null,
+            Dataplane.Config.defaults());
+             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), rt.dataplane().counters()))
+        {
+            rt.applyJournal();
+            GatewayViews.register(api, rt.dataplane());
+            final String addr = "127.0.0.1:" + api.address().getPort();
+
+            final String routes = run(0, "show", "routes", "--api", addr);
+            assertTrue(routes.startsWith("PREFIX"), routes);
+            assertTrue(routes.contains("10.0.0.0/30") && routes.contains("attached%vif0"), routes);
+            assertTrue(routes.lines().anyMatch(l -> l.startsWith("172.31.0.0/24") && l.contains("10.0.0.2%vif0")), routes);
+
+            final String vifs = run(0, "show", "vifs", "--api", addr);
+            assertTrue(vifs.lines().anyMatch(l -> l.contains("vif-biere") && l.contains("dc-biere") && l.contains(" 30 ")), vifs);
+
+            final String json = run(0, "show", "vifs", "--json", "--api", addr);
+            assertTrue(json.trim().startsWith("[{\"id\":0,\"name\":\"vif-biere\""), json);
+        }
+        assertTrue(run(2, "show", "routes", "--api", "127.0.0.1:1").contains("is `vbgw run` running"));
+        assertTrue(run(2, "show", "stuff").contains("show what?"));
+    }
+}
