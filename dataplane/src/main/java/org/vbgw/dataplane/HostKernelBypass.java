@@ -67,7 +67,8 @@ public final class HostKernelBypass implements AutoCloseable
         }
         final HostKernelBypass bypass = new HostKernelBypass(
             tableName(ProcessHandle.current().pid(), INSTANCES.getAndIncrement()), List.copyOf(interfaces));
-        bypass.nft(ruleset(bypass.table, bypass.interfaces), "install the ingress drop");
+        final String stale = staleTables(listTables());
+        bypass.nft(stale + ruleset(bypass.table, bypass.interfaces), "install the ingress drop");
         synchronized (bypass)
         {
             bypass.installed = true;
@@ -100,6 +101,56 @@ public final class HostKernelBypass implements AutoCloseable
         finally
         {
             Native.closeQuietly(fd);
+        }
+    }
+
+    /**
+     * {@code delete table} lines for the tables of vbgw processes that no longer exist: a gateway killed with
+     * SIGKILL could not remove its own, and its restart must not pile drops on drops. Tables of live
+     * processes (another gateway in this namespace) are left alone.
+     */
+    static String staleTables(final String nftListTables)
+    {
+        final StringBuilder sb = new StringBuilder();
+        for (final String line : nftListTables.split("\n"))
+        {
+            final String[] words = line.trim().split("\\s+");
+            if (words.length == 3 && words[0].equals("table") && words[1].equals("netdev") && words[2].startsWith("vbgw_"))
+            {
+                final String[] parts = words[2].split("_");
+                try
+                {
+                    final long pid = Long.parseLong(parts[1]);
+                    if (ProcessHandle.of(pid).isEmpty())
+                    {
+                        sb.append("delete table netdev ").append(words[2]).append('\n');
+                    }
+                }
+                catch (final RuntimeException ex)
+                {
+                    // Not one of ours after all (another naming scheme): leave it.
+                }
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String listTables()
+    {
+        try
+        {
+            final Process p = new ProcessBuilder("nft", "list", "tables", "netdev").redirectErrorStream(true).start();
+            final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return p.waitFor(NFT_TIMEOUT_SECONDS, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "";
+        }
+        catch (final IOException ex)
+        {
+            return "";
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

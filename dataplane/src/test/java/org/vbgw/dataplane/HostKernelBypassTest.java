@@ -56,4 +56,14 @@ class HostKernelBypassTest
             () -> HostKernelBypass.install(List.of("lo", "vbgwnosuch0")));
         assertTrue(ex.getMessage().contains("vbgwnosuch0"), ex.getMessage());
     }
+
+    @Test
+    void tablesOfProcessesThatAreGoneAreDeletedAndLiveOnesKept()
+    {
+        final long self = ProcessHandle.current().pid();
+        final String listing = "table netdev vbgw_999999999_0\ntable netdev vbgw_" + self + "_0\ntable netdev other\n" +
+            "table inet filter\n";
+        org.junit.jupiter.api.Assertions.assertEquals("delete table netdev vbgw_999999999_0\n",
+            HostKernelBypass.staleTables(listing));
+    }
 }
