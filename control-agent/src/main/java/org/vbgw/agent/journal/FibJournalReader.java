@@ -25,6 +25,9 @@ public final class FibJournalReader implements AutoCloseable
     FibJournalReader(final ExcerptTailer tailer)
     {
         this.tailer = tailer;
+        // A reader is created and replayed on one thread and then tailed by the data plane's control thread
+        // (thread start orders the two). Chronicle would take the hand-over for shared use and refuse it.
+        tailer.singleThreadedCheckDisabled(true);
     }
 
     /**

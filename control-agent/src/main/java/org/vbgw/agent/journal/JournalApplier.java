@@ -37,6 +37,7 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     private long snapshotEvery;
     private Path snapshotFile;
     private long appliedAtSnapshot;
+    private boolean corruptionReported;
 
     public JournalApplier(final Dataplane dataplane, final FibJournalReader reader, final int batch)
     {
@@ -52,6 +53,13 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
         if (n > 0)
         {
             maybeSnapshot();
+        }
+        else if (n < 0 && !corruptionReported)
+        {
+            // The FIB keeps forwarding with the table it has; the operator must learn the journal stopped.
+            corruptionReported = true;
+            System.err.println("vbgw: " + reader.corruption() + "; no further FIB changes are applied until the " +
+                "journal is repaired (the FIB keeps its current table)");
         }
         return Math.max(n, 0);
     }

@@ -228,4 +228,30 @@ class JournalApplierTest
             third.close();
         }
     }
+
+    @Test
+    void aRunningDataPlaneTailsTheJournalOnItsControlThread() throws Exception
+    {
+        try (FibJournal journal = FibJournal.open(dir.resolve("tail")))
+        {
+            final Rib rib = new Rib(journal);
+            rib.add(RouteSource.STATIC, IpPrefix.parse("10.1.0.0/16"), List.of(RibPath.via(0, "10.0.0.2")));
+            try (Dataplane dp = dataplane())
+            {
+                // Replayed on this thread, then tailed by the control thread, as vbgw run does.
+                final JournalApplier applier = new JournalApplier(dp, journal.reader(null), 100);
+                applier.replay();
+                dp.addTask(applier);
+                dp.start();
+                rib.add(RouteSource.API, IpPrefix.parse("10.2.0.0/16"), List.of(RibPath.via(1, "10.0.0.6")));
+                final long deadline = System.nanoTime() + 10_000_000_000L;
+                while (dp.fib().lookupIpv4(0x0A020001) == Fib.NO_GROUP && System.nanoTime() < deadline)
+                {
+                    Thread.sleep(1);
+                }
+                assertNotEquals(Fib.NO_GROUP, dp.fib().lookupIpv4(0x0A020001), "a change after start reaches the FIB");
+                assertNull(applier.corruption());
+            }
+        }
+    }
 }
