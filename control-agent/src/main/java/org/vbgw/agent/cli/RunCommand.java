@@ -127,6 +127,7 @@ public final class RunCommand implements Callable<Integer>
         final ApiServer api = new ApiServer(new java.net.InetSocketAddress(http.substring(0, colon),
             Integer.parseInt(http.substring(colon + 1))), runtime.dataplane().counters());
         GatewayViews.register(api, runtime.dataplane());
+        GatewayViews.registerRouteChanges(api, runtime);
         return api;
     }
 

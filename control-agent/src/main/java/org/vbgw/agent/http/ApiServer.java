@@ -57,6 +57,43 @@ public final class ApiServer implements AutoCloseable
         return this;
     }
 
+    /** A handler of {@code POST} / {@code DELETE} bodies: returns the JSON answer, throws for a 400. */
+    @FunctionalInterface
+    public interface Mutation
+    {
+        String apply(String method, String query, String body);
+    }
+
+    /** Accepts {@code POST} and {@code DELETE} at {@code /api/NAME} (GET keeps serving the view, if any). */
+    public ApiServer mutation(final String name, final java.util.function.Supplier<String> view, final Mutation mutation)
+    {
+        server.removeContext("/api/" + name);
+        server.createContext("/api/" + name, exchange ->
+        {
+            final String method = exchange.getRequestMethod();
+            try
+            {
+                if ("GET".equals(method))
+                {
+                    reply(exchange, 200, "application/json", view.get());
+                    return;
+                }
+                final String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                reply(exchange, 200, "application/json",
+                    mutation.apply(method, exchange.getRequestURI().getRawQuery(), body));
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                reply(exchange, 400, "text/plain; charset=utf-8", "vbgw: " + ex.getMessage() + "\n");
+            }
+            catch (final RuntimeException ex)
+            {
+                reply(exchange, 500, "text/plain; charset=utf-8", "vbgw: " + ex.getMessage() + "\n");
+            }
+        });
+        return this;
+    }
+
     /** The address actually bound (the port is known here when 0 was asked for). */
     public InetSocketAddress address()
     {

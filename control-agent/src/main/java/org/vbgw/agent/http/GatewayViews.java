@@ -31,6 +31,53 @@ public final class GatewayViews
         server.json("events", () -> events(dp));
     }
 
+    /**
+     * Lets the API change routes: {@code POST /api/routes} with {@code {"prefix":"…","nexthops":["…"],
+     * "distance":N}} adds or replaces an operator route, {@code DELETE /api/routes?prefix=…} removes it. The RIB
+     * takes the change and the journal carries it to the FIB, like every other route.
+     */
+    public static void registerRouteChanges(final ApiServer server, final org.vbgw.agent.run.GatewayRuntime runtime)
+    {
+        final Dataplane dp = runtime.dataplane();
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        server.mutation("routes", () -> dp.call(() -> routes(dp)), (method, query, body) ->
+        {
+            if ("POST".equals(method))
+            {
+                final com.fasterxml.jackson.databind.JsonNode request;
+                try
+                {
+                    request = json.readTree(body);
+                }
+                catch (final java.io.IOException ex)
+                {
+                    throw new IllegalArgumentException("the body is not JSON: " + ex.getMessage());
+                }
+                final IpPrefix prefix = IpPrefix.parse(request.path("prefix").asText());
+                final List<IpPrefix> nextHops = new ArrayList<>();
+                request.path("nexthops").forEach(n -> nextHops.add(IpPrefix.parse(n.asText())));
+                if (nextHops.isEmpty())
+                {
+                    throw new IllegalArgumentException("a route needs \"nexthops\": [\"ADDRESS\", ...]");
+                }
+                runtime.addApiRoute(prefix, nextHops, request.path("distance").asInt(1));
+                return "{\"added\":" + str(prefix.toString()) + "}";
+            }
+            if ("DELETE".equals(method))
+            {
+                final String prefixText = query == null || !query.startsWith("prefix=") ? "" :
+                    java.net.URLDecoder.decode(query.substring("prefix=".length()), java.nio.charset.StandardCharsets.UTF_8);
+                final IpPrefix prefix = IpPrefix.parse(prefixText);
+                if (!runtime.removeApiRoute(prefix))
+                {
+                    throw new IllegalArgumentException("no operator route " + prefix + " to delete");
+                }
+                return "{\"deleted\":" + str(prefix.toString()) + "}";
+            }
+            throw new IllegalArgumentException(method + " is not supported here; use GET, POST or DELETE");
+        });
+    }
+
     static String vifs(final Dataplane dp)
     {
         final var snapshot = dp.vifs().snapshot();

@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * The FIB journal: every change the agent makes to the forwarding table, in order, in a Chronicle Queue.
  * <p>
  * The data plane tails it ({@link FibJournalReader}) and applies each entry; after a restart it replays it
- * and forwards with the same table. One writer (the agent's RIB thread); the appender is not thread-safe.
+ * and forwards with the same table. One writer at a time (the agent's RIB, serialized by its owner); the
+ * appender is not thread-safe.
  * Each append returns the entry's queue index, which is what snapshots and readers' positions refer to.
  */
 public final class FibJournal implements FibWriter, AutoCloseable
@@ -28,6 +29,9 @@ public final class FibJournal implements FibWriter, AutoCloseable
         this.encoder = new FibChangeEncoder(clockNs);
         this.queue = openQueue(directory);
         this.appender = queue.createAppender();
+        // One writer at a time, not always the same thread (start-up, then the API's): callers serialize, so
+        // Chronicle's check that one thread owns the appender would refuse a correct hand-over.
+        appender.singleThreadedCheckDisabled(true);
     }
 
     /** Opens (creating if needed) the journal in {@code directory}, stamping entries with wall-clock time. */

@@ -320,6 +320,30 @@ public final class GatewayRuntime implements AutoCloseable
         return dataplane;
     }
 
+    /**
+     * Adds or replaces an operator's route at run time (the API source): next hops are addresses in a VIF's
+     * interconnect subnet. Any thread: the RIB and the journal's appender have one writer at a time.
+     */
+    public synchronized void addApiRoute(final IpPrefix prefix, final List<IpPrefix> nextHops, final int distance)
+    {
+        final List<RibPath> paths = new ArrayList<>();
+        for (final IpPrefix nh : nextHops)
+        {
+            if (nh.length() != (nh.ipv6() ? 128 : 32))
+            {
+                throw new IllegalArgumentException("next hop " + nh + " must be an address");
+            }
+            paths.add(new RibPath(vifFor(nh), nh, 1));
+        }
+        rib.add(RouteSource.API, prefix, paths, distance);
+    }
+
+    /** Removes an operator's route added at run time; false when there was none. Any thread. */
+    public synchronized boolean removeApiRoute(final IpPrefix prefix)
+    {
+        return rib.remove(RouteSource.API, prefix);
+    }
+
     public Rib rib()
     {
         return rib;

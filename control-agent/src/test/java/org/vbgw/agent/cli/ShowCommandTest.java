@@ -57,6 +57,18 @@ class ShowCommandTest
 
             final String json = run(0, "show", "vifs", "--json", "--api", addr);
             assertTrue(json.trim().startsWith("[{\"id\":0,\"name\":\"vif-biere\""), json);
+
+            // An operator route through the API: RIB, journal, FIB.
+            GatewayViews.registerRouteChanges(api, rt);
+            assertTrue(run(0, "route", "add", "172.20.0.0/16", "10.0.0.2", "10.0.0.6", "--api", addr).contains("added"));
+            rt.applyJournal();
+            assertTrue(run(0, "show", "routes", "--api", addr).lines()
+                .anyMatch(l -> l.startsWith("172.20.0.0/16") && l.contains("10.0.0.2%vif0") && l.contains("10.0.0.6%vif1")));
+            assertTrue(run(2, "route", "add", "172.21.0.0/16", "99.9.9.9", "--api", addr).contains("in no VIF's interconnect subnet"));
+            assertTrue(run(0, "route", "del", "172.20.0.0/16", "--api", addr).contains("deleted"));
+            rt.applyJournal();
+            assertTrue(run(0, "show", "routes", "--api", addr).lines().noneMatch(l -> l.startsWith("172.20.0.0/16")));
+            assertTrue(run(2, "route", "del", "172.20.0.0/16", "--api", addr).contains("no operator route"));
         }
         assertTrue(run(2, "show", "routes", "--api", "127.0.0.1:1").contains("is `vbgw run` running"));
         assertTrue(run(2, "show", "stuff").contains("show what?"));
