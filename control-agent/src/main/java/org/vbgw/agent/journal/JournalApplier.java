@@ -38,6 +38,8 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     private Path snapshotFile;
     private long appliedAtSnapshot;
     private boolean corruptionReported;
+    /** During a replay into an empty FIB: the routes to bulk-load at its end. Control thread. */
+    private java.util.Map<IpPrefix, Integer> bulk;
 
     public JournalApplier(final Dataplane dataplane, final FibJournalReader reader, final int batch)
     {
@@ -67,7 +69,72 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     /** Applies everything in the journal now (start-up replay). */
     public long replay()
     {
-        return reader.drain(this);
+        final long before = applied;
+        beginBulk();
+        try
+        {
+            reader.drain(this);
+        }
+        finally
+        {
+            endBulk();
+        }
+        return applied - before;
+    }
+
+    /**
+     * Into an empty FIB, a replay collects the routes (the last word on each prefix) and bulk-loads them at the
+     * end, instead of one route at a time: next hops, groups and everything else apply as they come, so the
+     * routes find their groups. A restart then costs a bulk load, not a million incremental updates.
+     */
+    private void beginBulk()
+    {
+        bulk = dataplane.fib().routeCount() == 0 ? new java.util.LinkedHashMap<>() : null;
+    }
+
+    private void endBulk()
+    {
+        final java.util.Map<IpPrefix, Integer> routes = bulk;
+        bulk = null;
+        if (routes == null || routes.isEmpty())
+        {
+            return;
+        }
+        final int n = routes.size();
+        final int[] v4Prefixes = new int[n];
+        final int[] v4Lengths = new int[n];
+        final int[] v4Groups = new int[n];
+        final long[] v6His = new long[n];
+        final long[] v6Los = new long[n];
+        final int[] v6Lengths = new int[n];
+        final int[] v6Groups = new int[n];
+        int v4 = 0;
+        int v6 = 0;
+        for (final java.util.Map.Entry<IpPrefix, Integer> e : routes.entrySet())
+        {
+            final IpPrefix p = e.getKey();
+            if (fib().group(e.getValue()) == null)
+            {
+                // Checked one by one so that one bad route is refused alone, not the whole load with it.
+                refuse(lastIndex, "route " + p, new IllegalArgumentException("unknown group " + e.getValue()));
+                continue;
+            }
+            if (p.ipv6())
+            {
+                v6His[v6] = p.hi();
+                v6Los[v6] = p.lo();
+                v6Lengths[v6] = p.length();
+                v6Groups[v6++] = e.getValue();
+            }
+            else
+            {
+                v4Prefixes[v4] = p.ipv4Address();
+                v4Lengths[v4] = p.length();
+                v4Groups[v4++] = e.getValue();
+            }
+        }
+        fib().loadIpv4Routes(v4Prefixes, v4Lengths, v4Groups, v4);
+        fib().loadIpv6Routes(v6His, v6Los, v6Lengths, v6Groups, v6);
     }
 
     /**
@@ -79,12 +146,20 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     public long replay(final Path snapshot) throws IOException
     {
         final long before = applied;
-        final long index = FibSnapshot.apply(snapshot, this);
-        if (index >= 0)
+        beginBulk();
+        try
         {
-            reader.moveAfter(index);
+            final long index = FibSnapshot.apply(snapshot, this);
+            if (index >= 0)
+            {
+                reader.moveAfter(index);
+            }
+            reader.drain(this);
         }
-        reader.drain(this);
+        finally
+        {
+            endBulk();
+        }
         return applied - before;
     }
 
@@ -277,6 +352,12 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
         try
         {
             prefix = new IpPrefix(ipv6, hi, lo, length);
+            if (bulk != null)
+            {
+                bulk.put(prefix, groupId);
+                done(index, ts);
+                return;
+            }
             deferredRemovals.remove(prefix);
             if (fib().routeGroup(prefix) != Fib.NO_GROUP)
             {
@@ -301,7 +382,11 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
         try
         {
             final IpPrefix prefix = new IpPrefix(ipv6, hi, lo, length);
-            if (inTransaction)
+            if (bulk != null)
+            {
+                bulk.remove(prefix);
+            }
+            else if (inTransaction)
             {
                 deferredRemovals.add(prefix);
             }
