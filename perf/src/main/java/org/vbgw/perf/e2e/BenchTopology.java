@@ -1,6 +1,7 @@
 package org.vbgw.perf.e2e;
 
-import static org.vbgw.io.linux.Native.LIBC;
+import org.vbgw.io.lab.Netns;
+
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import org.vbgw.io.linux.Native;
 
 /**
  * The benchmark's lab: three network namespaces in a line, {@code gen} —veth— {@code mid} —veth— {@code sink},
@@ -150,56 +150,9 @@ final class BenchTopology implements AutoCloseable
     }
 
     /** Moves the calling thread into {@code ns} until the scope closes; sockets opened meanwhile stay there. */
-    static Scope enter(final String ns)
+    static Netns.Scope enter(final String ns)
     {
-        final int original = LIBC.open("/proc/thread-self/ns/net", Native.O_RDONLY | Native.O_CLOEXEC);
-        if (original < 0)
-        {
-            throw new IllegalStateException("open(/proc/thread-self/ns/net): " + Native.describe(Native.errno()));
-        }
-        final int target = LIBC.open("/var/run/netns/" + ns, Native.O_RDONLY | Native.O_CLOEXEC);
-        if (target < 0)
-        {
-            final int errno = Native.errno();
-            LIBC.close(original);
-            throw new IllegalStateException("open(/var/run/netns/" + ns + "): " + Native.describe(errno));
-        }
-        final int rc = LIBC.setns(target, Native.CLONE_NEWNET);
-        final int errno = Native.errno();
-        LIBC.close(target);
-        if (rc < 0)
-        {
-            LIBC.close(original);
-            throw new IllegalStateException("setns(" + ns + "): " + Native.describe(errno));
-        }
-        return new Scope(original);
-    }
-
-    /** A thread's stay in a namespace; closing it moves the thread back. */
-    static final class Scope implements AutoCloseable
-    {
-        private int original;
-
-        private Scope(final int original)
-        {
-            this.original = original;
-        }
-
-        @Override
-        public void close()
-        {
-            if (original >= 0)
-            {
-                final int rc = LIBC.setns(original, Native.CLONE_NEWNET);
-                final int errno = Native.errno();
-                LIBC.close(original);
-                original = -1;
-                if (rc < 0)
-                {
-                    throw new IllegalStateException("setns(back to the original namespace): " + Native.describe(errno));
-                }
-            }
-        }
+        return Netns.enter(ns);
     }
 
     static String mac(final long mac)

@@ -58,14 +58,14 @@ public final class ForwardingBenchmark
         this.flows = flows;
         this.moderate = moderate;
         this.topology = topology;
-        try (BenchTopology.Scope ignored = BenchTopology.enter(topology.genNs))
+        try (org.vbgw.io.lab.Netns.Scope ignored = BenchTopology.enter(topology.genNs))
         {
             // SO_SNDBUFFORCE: inside a namespace the generator cannot raise socket memory otherwise, and a full
             // send buffer makes the kernel refuse ring frames (what makes trafgen abort across CPUs).
             genSocket = PacketSocket.open(topology.genIf, new PacketSocketOptions().qdiscBypass(true)
                 .tx(genTx, 4096).socketBufferBytes(16 << 20));
         }
-        try (BenchTopology.Scope ignored = BenchTopology.enter(topology.sinkNs))
+        try (org.vbgw.io.lab.Netns.Scope ignored = BenchTopology.enter(topology.sinkNs))
         {
             sinkSocket = PacketSocket.open(topology.sinkIf, new PacketSocketOptions().rxRing(16384, 1024)
                 .blockTimeoutMs(1));

@@ -38,7 +38,7 @@ final class VbgwMiddle implements AutoCloseable
     VbgwMiddle(final BenchTopology topology, final PacketSocketOptions.TxMode txMode, final int rxBlockBytes,
         final int rxBlocks)
     {
-        try (BenchTopology.Scope ignored = BenchTopology.enter(topology.midNs))
+        try (org.vbgw.io.lab.Netns.Scope ignored = BenchTopology.enter(topology.midNs))
         {
             toGen = PacketSocket.open(topology.midGenIf, options(txMode, rxBlockBytes, rxBlocks));
             toSink = PacketSocket.open(topology.midSinkIf, options(txMode, rxBlockBytes, rxBlocks));

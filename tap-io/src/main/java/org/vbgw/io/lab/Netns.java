@@ -142,17 +142,26 @@ public final class Netns implements AutoCloseable
      */
     public Scope enter()
     {
+        return enter(name);
+    }
+
+    /**
+     * Moves the calling thread into the named namespace (one of {@code ip netns list}) until the returned scope
+     * is closed, for namespaces this class did not create.
+     */
+    public static Scope enter(final String namespace)
+    {
         final int original = LIBC.open("/proc/thread-self/ns/net", Native.O_RDONLY | Native.O_CLOEXEC);
         if (original < 0)
         {
             throw new IllegalStateException("open(/proc/thread-self/ns/net): " + Native.describe(Native.errno()));
         }
-        final int target = LIBC.open("/var/run/netns/" + name, Native.O_RDONLY | Native.O_CLOEXEC);
+        final int target = LIBC.open("/var/run/netns/" + namespace, Native.O_RDONLY | Native.O_CLOEXEC);
         if (target < 0)
         {
             final int errno = Native.errno();
             LIBC.close(original);
-            throw new IllegalStateException("open(/var/run/netns/" + name + "): " + Native.describe(errno));
+            throw new IllegalStateException("open(/var/run/netns/" + namespace + "): " + Native.describe(errno));
         }
         final int rc = LIBC.setns(target, Native.CLONE_NEWNET);
         final int errno = Native.errno();
@@ -160,7 +169,7 @@ public final class Netns implements AutoCloseable
         if (rc < 0)
         {
             LIBC.close(original);
-            throw new IllegalStateException("setns(" + name + "): " + Native.describe(errno));
+            throw new IllegalStateException("setns(" + namespace + "): " + Native.describe(errno));
         }
         return new Scope(original);
     }
