@@ -48,6 +48,7 @@ final class GroupTable
     private final Int2ObjectHashMap<DerivedGroup> derived = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<DerivedGroup> derivedByKey = new Long2ObjectHashMap<>();
     private final Int2ObjectHashMap<IntHashSet> groupsByNextHop = new Int2ObjectHashMap<>();
+    /** Group id → the user groups naming it as their explicit backup (a group so named cannot be removed). */
     private final Int2ObjectHashMap<IntHashSet> dependents = new Int2ObjectHashMap<>();
     private final ArrayDeque<Integer> freeDerivedIds = new ArrayDeque<>();
     private final Int2ObjectHashMap<int[]> backupAliases = new Int2ObjectHashMap<>();
@@ -65,7 +66,6 @@ final class GroupTable
         /** The variant's slot for life: ask the base group (and so its explicit backup), then the cover. */
         final int[] alias;
         int refCount;
-        int linkedFallback = Fib.NO_GROUP;
 
         DerivedGroup(final int id, final int baseGroupId, final int coverGroupId)
         {
@@ -150,12 +150,8 @@ final class GroupTable
         group.backupGroupId(backupGroupId);
         trackBytes(before, group.ownTable());
         relink(group, backupGroupId);
-        for (final int v : ids(group.variants))
-        {
-            final DerivedGroup d = derived.get(v);
-            relink(d, fallbackOf(d));
-        }
-        republishWithVariants(group);
+        // Its variants alias {group, cover} for life: only the group's own slot can change.
+        republish(group.id());
     }
 
     void remove(final NextHopGroup group)
@@ -173,17 +169,7 @@ final class GroupTable
     boolean isBackupOfAnother(final int groupId)
     {
         final IntHashSet deps = dependents.get(groupId);
-        if (deps != null)
-        {
-            for (final int d : ids(deps))
-            {
-                if (d < FIRST_DERIVED_ID)
-                {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return deps != null && !deps.isEmpty();
     }
 
     /**
@@ -242,7 +228,6 @@ final class GroupTable
             derivedByKey.put(key, d);
             derived.put(d.id, d);
             group.variants.add(d.id);
-            relink(d, fallbackOf(d));
             republish(d.id);
         }
         d.refCount++;
@@ -264,31 +249,12 @@ final class GroupTable
             derivedByKey.remove(((long)d.baseGroupId << 32) | (d.coverGroupId & 0xFFFF_FFFFL));
             derived.remove(d.id);
             groups.get(d.baseGroupId).variants.remove(d.id);
-            unlink(d.id, d.linkedFallback);
-            // Variants that fell back to this one belong to routes being re-pointed in the same route
-            // change; they are released too, so their dependents entry can go.
-            dependents.remove(d.id);
             // The slot is frozen at the table it resolves to now (its alias would follow the groups' later
             // states): a reader that looked the route up before it was re-pointed still forwards as the FIB
             // did a moment ago, instead of dropping. The quarantine keeps the id from being reused while such
             // a reader could still be in flight.
             resolved.publish(d.id, resolved.table(d.id));
             freeDerivedIds.addLast(d.id);
-        }
-    }
-
-    private int fallbackOf(final DerivedGroup d)
-    {
-        final int explicit = groups.get(d.baseGroupId).backupGroupId();
-        return explicit != Fib.NO_GROUP ? explicit : d.coverGroupId;
-    }
-
-    private void republishWithVariants(final NextHopGroup group)
-    {
-        republish(group.id());
-        for (final int v : ids(group.variants))
-        {
-            republish(v);
         }
     }
 
@@ -340,13 +306,6 @@ final class GroupTable
         unlink(group.id(), group.linkedFallback);
         link(group.id(), fallback);
         group.linkedFallback = fallback;
-    }
-
-    private void relink(final DerivedGroup d, final int fallback)
-    {
-        unlink(d.id, d.linkedFallback);
-        link(d.id, fallback);
-        d.linkedFallback = fallback;
     }
 
     private void link(final int id, final int fallback)
