@@ -2,6 +2,7 @@ package org.vbgw.dataplane.adjacency;
 
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.vbgw.dataplane.packet.EthernetFlyweight;
 
 import java.nio.ByteOrder;
 
@@ -24,6 +25,14 @@ public final class Adjacency
     private final long dstMac;
     private final UnsafeBuffer rewrite;
     private final int rewriteLength;
+    // The whole L2 header (rewrite + EtherType) as native-order words, for IPv4 and IPv6: two or three
+    // overlapping long stores put it in front of the packet, instead of a byte copy and a short store.
+    private final long ipv4First;
+    private final long ipv4Middle;
+    private final long ipv4Last;
+    private final long ipv6First;
+    private final long ipv6Middle;
+    private final long ipv6Last;
 
     /**
      * @param outerTpid  0x8100 or 0x88a8; ignored when {@code outerVlan} is 0 (untagged).
@@ -52,6 +61,17 @@ public final class Adjacency
             rewrite.putShort(16, (short)0x8100, ByteOrder.BIG_ENDIAN);
             rewrite.putShort(18, (short)innerVlan, ByteOrder.BIG_ENDIAN);
         }
+        final int headerLength = rewriteLength + 2;
+        final UnsafeBuffer header = new UnsafeBuffer(new byte[headerLength]);
+        header.putBytes(0, rewrite, 0, rewriteLength);
+        header.putShort(rewriteLength, (short)EthernetFlyweight.ETHER_TYPE_IPV4, ByteOrder.BIG_ENDIAN);
+        ipv4First = header.getLong(0);
+        ipv4Middle = headerLength >= 16 ? header.getLong(8) : 0;
+        ipv4Last = header.getLong(headerLength - 8);
+        header.putShort(rewriteLength, (short)EthernetFlyweight.ETHER_TYPE_IPV6, ByteOrder.BIG_ENDIAN);
+        ipv6First = header.getLong(0);
+        ipv6Middle = headerLength >= 16 ? header.getLong(8) : 0;
+        ipv6Last = header.getLong(headerLength - 8);
     }
 
     /**
@@ -63,9 +83,32 @@ public final class Adjacency
     public int writeHeader(final MutableDirectBuffer buffer, final int l3Offset, final int etherType)
     {
         final int start = l3Offset - rewriteLength - 2;
-        buffer.putBytes(start, rewrite, 0, rewriteLength);
-        buffer.putShort(l3Offset - 2, (short)etherType, ByteOrder.BIG_ENDIAN);
+        if (etherType == EthernetFlyweight.ETHER_TYPE_IPV4)
+        {
+            putWords(buffer, start, l3Offset, ipv4First, ipv4Middle, ipv4Last);
+        }
+        else if (etherType == EthernetFlyweight.ETHER_TYPE_IPV6)
+        {
+            putWords(buffer, start, l3Offset, ipv6First, ipv6Middle, ipv6Last);
+        }
+        else
+        {
+            buffer.putBytes(start, rewrite, 0, rewriteLength);
+            buffer.putShort(l3Offset - 2, (short)etherType, ByteOrder.BIG_ENDIAN);
+        }
         return start;
+    }
+
+    private void putWords(final MutableDirectBuffer buffer, final int start, final int l3Offset, final long first,
+        final long middle, final long last)
+    {
+        // 14 bytes: the first and the last word overlap, with the same bytes; 18 and 22 need the middle too.
+        buffer.putLong(start, first);
+        if (rewriteLength > 12)
+        {
+            buffer.putLong(start + 8, middle);
+        }
+        buffer.putLong(l3Offset - 8, last);
     }
 
     /** Bytes from frame start to the L3 header: 14, 18 or 22. */

@@ -1,7 +1,6 @@
 package org.vbgw.dataplane.vif;
 
 import org.agrona.collections.Int2IntHashMap;
-import org.agrona.collections.Long2LongHashMap;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,22 +21,30 @@ public final class VifTable
     public static final int NO_VIF = -1;
     private static final int QINQ = -2;
     private static final int VLAN_SLOTS = 4096;
+    private static final int LOCAL_FILTER_SHIFT = 16;
+    private static final int LOCAL_FILTER_BITS = 1 << LOCAL_FILTER_SHIFT;
 
     /** One consistent view of all VIFs; immutable. */
     public static final class Snapshot
     {
         private final Vif[] byId;
-        /** [port][outer vlan] → vif id, {@link #NO_VIF}, or QINQ (look in {@link #qinq}). */
+        /** [port][outer vlan] → vif id, {@link #NO_VIF}, or {@code QINQ - k}: look in {@code byInnerVlan[k]}. */
         private final int[][] byPortVlan;
-        private final Long2LongHashMap qinq;
+        /** [k][inner vlan] → vif id or {@link #NO_VIF}, one table per (port, outer VLAN) carrying QinQ VIFs. */
+        private final int[][] byInnerVlan;
         private final Int2IntHashMap localIpv4;
         private final Vif[] withIpv6;
+        /**
+         * One bit per hash of every local address (IPv4 and IPv6): almost every forwarded packet is not for
+         * the gateway, and a clear bit says so with one load instead of a hash-map probe or a scan.
+         */
+        private final long[] localFilter = new long[LOCAL_FILTER_BITS / 64];
 
         Snapshot(final Vif[] byId, final int portCount)
         {
             this.byId = byId;
             this.byPortVlan = new int[portCount][];
-            this.qinq = new Long2LongHashMap(NO_VIF);
+            final List<int[]> innerTables = new ArrayList<>();
             this.localIpv4 = new Int2IntHashMap(NO_VIF);
             final List<Vif> v6 = new ArrayList<>();
             for (final Vif vif : byId)
@@ -55,12 +62,12 @@ public final class VifTable
                 }
                 if (vif.innerVlan() == Vif.NO_INNER)
                 {
-                    if (vlans[vif.outerVlan()] != NO_VIF && vlans[vif.outerVlan()] != QINQ)
+                    if (vlans[vif.outerVlan()] >= 0)
                     {
                         throw new IllegalArgumentException(vif.name() + ": VLAN " + vif.outerVlan() + " on port " +
                             vif.portIndex() + " already belongs to " + byId[vlans[vif.outerVlan()]].name());
                     }
-                    if (vlans[vif.outerVlan()] == QINQ)
+                    if (vlans[vif.outerVlan()] <= QINQ)
                     {
                         throw new IllegalArgumentException(vif.name() + ": VLAN " + vif.outerVlan() + " on port " +
                             vif.portIndex() + " already carries QinQ VIFs");
@@ -74,14 +81,20 @@ public final class VifTable
                         throw new IllegalArgumentException(vif.name() + ": outer VLAN " + vif.outerVlan() +
                             " on port " + vif.portIndex() + " already belongs to " + byId[vlans[vif.outerVlan()]].name());
                     }
-                    vlans[vif.outerVlan()] = QINQ;
-                    final long key = qinqKey(vif.portIndex(), vif.outerVlan(), vif.innerVlan());
-                    if (qinq.containsKey(key))
+                    if (vlans[vif.outerVlan()] == NO_VIF)
+                    {
+                        final int[] inner = new int[VLAN_SLOTS];
+                        Arrays.fill(inner, NO_VIF);
+                        vlans[vif.outerVlan()] = QINQ - innerTables.size();
+                        innerTables.add(inner);
+                    }
+                    final int[] inner = innerTables.get(QINQ - vlans[vif.outerVlan()]);
+                    if (inner[vif.innerVlan()] != NO_VIF)
                     {
                         throw new IllegalArgumentException(vif.name() + ": VLAN " + vif.outerVlan() + "." +
                             vif.innerVlan() + " on port " + vif.portIndex() + " already in use");
                     }
-                    qinq.put(key, vif.id());
+                    inner[vif.innerVlan()] = vif.id();
                 }
                 boolean hasV6 = false;
                 for (final org.vbgw.fib.IpPrefix a : vif.addresses())
@@ -89,9 +102,11 @@ public final class VifTable
                     if (a.ipv6())
                     {
                         hasV6 = true;
+                        setLocalBit(ipv6Hash(a.hi(), a.lo()));
                     }
                     else
                     {
+                        setLocalBit(ipv4Hash(a.ipv4Address()));
                         final int owner = localIpv4.put(a.ipv4Address(), vif.id());
                         if (owner != NO_VIF && owner != vif.id())
                         {
@@ -105,6 +120,7 @@ public final class VifTable
                 }
             }
             this.withIpv6 = v6.toArray(new Vif[0]);
+            this.byInnerVlan = innerTables.toArray(new int[0][]);
         }
 
         /** The VIF id for a frame received on {@code port} with these tags (0 = absent), or {@link #NO_VIF}. */
@@ -120,9 +136,9 @@ public final class VifTable
                 return NO_VIF;
             }
             final int v = vlans[outerVlan];
-            if (v == QINQ)
+            if (v <= QINQ)
             {
-                return (int)qinq.get(qinqKey(port, outerVlan, innerVlan));
+                return byInnerVlan[QINQ - v][innerVlan];
             }
             // A QinQ frame on a single-tagged VIF does not belong to it.
             return innerVlan == Vif.NO_INNER ? v : NO_VIF;
@@ -136,12 +152,16 @@ public final class VifTable
         /** The VIF owning the gateway IPv4 address, or {@link #NO_VIF}. */
         public int localIpv4Owner(final int address)
         {
-            return localIpv4.get(address);
+            return isLocalCandidate(ipv4Hash(address)) ? localIpv4.get(address) : NO_VIF;
         }
 
         /** The VIF owning the gateway IPv6 address, or {@link #NO_VIF}. Few VIFs carry IPv6: a scan is fine. */
         public int localIpv6Owner(final long hi, final long lo)
         {
+            if (!isLocalCandidate(ipv6Hash(hi, lo)))
+            {
+                return NO_VIF;
+            }
             for (final Vif vif : withIpv6)
             {
                 for (final org.vbgw.fib.IpPrefix a : vif.addresses())
@@ -170,9 +190,25 @@ public final class VifTable
             return byId.length;
         }
 
-        private static long qinqKey(final int port, final int outer, final int inner)
+        private boolean isLocalCandidate(final int hash)
         {
-            return ((long)port << 24) | ((long)outer << 12) | inner;
+            return (localFilter[hash >>> 6] & (1L << hash)) != 0;
+        }
+
+        private void setLocalBit(final int hash)
+        {
+            localFilter[hash >>> 6] |= 1L << hash;
+        }
+
+        private static int ipv4Hash(final int address)
+        {
+            return (address * 0x9E3779B1) >>> (32 - LOCAL_FILTER_SHIFT);
+        }
+
+        private static int ipv6Hash(final long hi, final long lo)
+        {
+            final long x = hi ^ lo;
+            return ((int)(x ^ (x >>> 32)) * 0x9E3779B1) >>> (32 - LOCAL_FILTER_SHIFT);
         }
     }
 
