@@ -85,6 +85,7 @@ public final class Forwarder implements FrameHandler
         if (received > 0)
         {
             flushTouched();
+            counters.publish();
         }
         return received;
     }
@@ -98,6 +99,7 @@ public final class Forwarder implements FrameHandler
         this.snapshot = vifs.snapshot();
         onFrame(buffer, offset, length);
         flushTouched();
+        counters.publish();
         return lastVerdict;
     }
 
