@@ -7,8 +7,9 @@ import org.agrona.MutableDirectBuffer;
  * <p>
  * The buffer is a view over the port's own memory (for a {@link org.vbgw.io.linux.PacketSocket} the
  * mapped receive ring): no copy was made to deliver the frame and none should be made to read it.
- * The frame is valid, and may be rewritten in place (MAC addresses, TTL, checksums), only until this
- * call returns; afterwards the port hands the memory back to its producer. To forward the frame,
+ * The frame is valid, and may be rewritten in place (MAC addresses, TTL, checksums), until the batch
+ * it belongs to ends ({@link #onBatchEnd()} returns); afterwards the port hands the memory back to its
+ * producer. To forward the frame,
  * pass the same buffer, offset and length to another port's {@link Port#send} inside this call: that
  * is the one copy (into the transmit slot, or the kernel's copy in {@code send()}).
  * <p>
@@ -26,4 +27,16 @@ public interface FrameHandler
      * @param length frame length in bytes, FCS excluded.
      */
     void onFrame(MutableDirectBuffer buffer, int offset, int length);
+
+    /**
+     * The frames delivered since the last call form a batch that is complete: every port calls this
+     * after the last frame of a batch and <em>before</em> any of the batch's frames stop being valid (at
+     * the latest before {@code receive} returns; a ring port also before it hands a block back). Until
+     * then every frame of the batch stays valid and writable, so a handler may hold on to some and finish
+     * them here, together: a forwarder issues the FIB lookups of a whole batch at once, and their cache
+     * misses overlap instead of being waited for one packet at a time.
+     */
+    default void onBatchEnd()
+    {
+    }
 }

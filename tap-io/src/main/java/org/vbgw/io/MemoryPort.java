@@ -6,8 +6,11 @@ import org.agrona.BitUtil;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RecordDescriptor;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 /**
@@ -29,6 +32,7 @@ public final class MemoryPort implements Port
     private final OneToOneRingBuffer inbound;
     private final PortStatistics statistics = new PortStatistics();
     private final Delivery delivery = new Delivery();
+    private boolean paddingAhead;
     private final int mtu;
     private final long mac;
     private MemoryPort peer;
@@ -73,9 +77,22 @@ public final class MemoryPort implements Port
     @Override
     public int receive(final FrameHandler handler, final int limit)
     {
+        int ready = readyFrames(limit);
+        if (ready == 0 && paddingAhead)
+        {
+            // Only the padding record before the wrap is ahead: a read consumes it (it delivers nothing),
+            // then the frames at the start of the buffer are counted.
+            inbound.read(delivery, 1);
+            ready = readyFrames(limit);
+        }
+        if (ready == 0)
+        {
+            return 0;
+        }
         delivery.handler = handler;
         delivery.bytes = 0;
-        final int frames = inbound.read(delivery, limit);
+        delivery.left = ready;
+        final int frames = inbound.read(delivery, ready);
         delivery.handler = null;
         if (frames > 0)
         {
@@ -153,16 +170,56 @@ public final class MemoryPort implements Port
     }
 
     /** Adapts the ring buffer's callback to a FrameHandler without a capturing lambda per call. */
+    /**
+     * How many frames the next read delivers, at most {@code limit}: the published records from the
+     * consumer position up to the end of the buffer, where a read stops. Counted first so that the batch's
+     * end is known while its frames are still in the queue (the ring zeroes them when the read returns).
+     */
+    private int readyFrames(final int limit)
+    {
+        final AtomicBuffer buffer = inbound.buffer();
+        final int capacity = inbound.capacity();
+        final int headIndex = (int)inbound.consumerPosition() & (capacity - 1);
+        final int maxBlockLength = capacity - headIndex;
+        int bytes = 0;
+        int frames = 0;
+        paddingAhead = false;
+        while (bytes < maxBlockLength && frames < limit)
+        {
+            final int recordIndex = headIndex + bytes;
+            final int recordLength = buffer.getIntVolatile(RecordDescriptor.lengthOffset(recordIndex));
+            if (recordLength <= 0)
+            {
+                break;
+            }
+            bytes += BitUtil.align(recordLength, RecordDescriptor.ALIGNMENT);
+            if (buffer.getInt(RecordDescriptor.typeOffset(recordIndex)) != RingBuffer.PADDING_MSG_TYPE_ID)
+            {
+                frames++;
+            }
+            else
+            {
+                paddingAhead = true;
+            }
+        }
+        return frames;
+    }
+
     private static final class Delivery implements MessageHandler
     {
         FrameHandler handler;
         long bytes;
+        int left;
 
         @Override
         public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
         {
             bytes += length;
             handler.onFrame(buffer, index, length);
+            if (--left == 0)
+            {
+                handler.onBatchEnd();
+            }
         }
     }
 }

@@ -38,9 +38,11 @@ public interface Port extends AutoCloseable
     String name();
 
     /**
-     * Delivers up to {@code limit} frames that are ready, each to {@code handler}, without blocking.
+     * Delivers up to {@code limit} frames that are ready, each to {@code handler}, without blocking,
+     * in one or more batches, each closed by {@link FrameHandler#onBatchEnd()} while its frames are
+     * still valid (see there).
      *
-     * @param handler called once per frame on this thread.
+     * @param handler called once per frame, and once per batch, on this thread.
      * @param limit the most frames to deliver; &gt; 0.
      * @return the number of frames delivered, 0 when none was ready.
      */

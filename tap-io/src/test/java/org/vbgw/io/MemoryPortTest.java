@@ -140,4 +140,65 @@ class MemoryPortTest
         assertEquals("02:00:00:00:0a:ff", MacAddress.toString(0x02_00_00_00_0A_FFL));
         assertEquals(0x02_00_00_00_0A_FFL, MacAddress.parse("02:00:00:00:0A:ff"));
     }
+
+    @Test
+    void framesStayValidUntilTheirBatchEndsAcrossTheRingsWrap()
+    {
+        // A small ring, frames of varied size: the queue wraps many times, with padding records at its end.
+        final MemoryPort[] pair = MemoryPort.pair("w0", "w1", 1 << 12, 1500);
+        final UnsafeBuffer frame = new UnsafeBuffer(new byte[400]);
+        final class Holder implements FrameHandler
+        {
+            final int[] offsets = new int[64];
+            final int[] lengths = new int[64];
+            org.agrona.MutableDirectBuffer buffer;
+            int held;
+            int next;
+            int batches;
+
+            @Override
+            public void onFrame(final org.agrona.MutableDirectBuffer buffer, final int offset, final int length)
+            {
+                this.buffer = buffer;
+                offsets[held] = offset;
+                lengths[held++] = length;
+            }
+
+            @Override
+            public void onBatchEnd()
+            {
+                // Every frame of the batch is read only now, when the batch ends.
+                for (int k = 0; k < held; k++)
+                {
+                    assertEquals(next, buffer.getInt(offsets[k] + 20), "frame " + next + " still intact");
+                    assertEquals(60 + next % 300, lengths[k]);
+                    next++;
+                }
+                held = 0;
+                batches++;
+            }
+        }
+        final Holder holder = new Holder();
+        int sent = 0;
+        for (int round = 0; round < 2000; round++)
+        {
+            while (true)
+            {
+                frame.putInt(20, sent);
+                if (!pair[0].send(frame, 0, 60 + sent % 300))
+                {
+                    break;
+                }
+                sent++;
+            }
+            pair[1].receive(holder, 1 + round % 7);
+            assertEquals(0, holder.held, "every delivered frame was closed by a batch end");
+        }
+        while (pair[1].receive(holder, 64) > 0)
+        {
+            assertEquals(0, holder.held);
+        }
+        assertEquals(sent, holder.next);
+        assertTrue(holder.batches > 0);
+    }
 }

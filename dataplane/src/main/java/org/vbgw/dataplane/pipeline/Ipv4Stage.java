@@ -83,13 +83,25 @@ final class Ipv4Stage implements Ipv4Fragmenter.FragmentSink
             sendError(IcmpFlyweight.TYPE_TIME_EXCEEDED, 0, 0, buffer, frameOffset, ipOffset);
             return Verdict.DROP_TTL_EXCEEDED;
         }
-        final int group = fib.lookupIpv4(dst);
+        // The rest waits for the batch's end, when the FIB lookups of all its packets go together.
+        return forwarder.deferIpv4(buffer, frameOffset, ipOffset, dst, flowHash(buffer, ipOffset, src, dst));
+    }
+
+    /** Finishes packet {@code i} of a batch whose FIB lookups are done: ECMP, adjacency, MTU, rewrite, send. */
+    int forward(final ForwardBatch batch, final int i)
+    {
+        final MutableDirectBuffer buffer = batch.buffers[i];
+        final int frameOffset = batch.frameOffsets[i];
+        final int ipOffset = batch.ipOffsets[i];
+        final int dst = batch.ipv4Destinations[i];
+        ip.wrap(buffer, ipOffset);
+        final int group = batch.groups[i];
         if (group == Fib.NO_GROUP)
         {
             sendError(IcmpFlyweight.TYPE_DEST_UNREACHABLE, IcmpFlyweight.CODE_NET_UNREACHABLE, 0, buffer, frameOffset, ipOffset);
             return Verdict.DROP_NO_ROUTE;
         }
-        final int nextHopId = fib.selectNextHop(group, flowHash(buffer, ipOffset, src, dst));
+        final int nextHopId = fib.selectNextHop(group, batch.flowHashes[i]);
         if (nextHopId == Fib.NO_NEXT_HOP)
         {
             sendError(IcmpFlyweight.TYPE_DEST_UNREACHABLE, IcmpFlyweight.CODE_HOST_UNREACHABLE, 0, buffer, frameOffset, ipOffset);

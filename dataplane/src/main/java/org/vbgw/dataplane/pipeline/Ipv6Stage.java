@@ -102,12 +102,6 @@ final class Ipv6Stage
             sendError(Icmpv6Flyweight.TYPE_TIME_EXCEEDED, 0, 0, buffer, frameOffset, ipOffset);
             return Verdict.DROP_TTL_EXCEEDED;
         }
-        final int group = fib.lookupIpv6(dstHi, dstLo);
-        if (group == Fib.NO_GROUP)
-        {
-            sendError(Icmpv6Flyweight.TYPE_DEST_UNREACHABLE, Icmpv6Flyweight.CODE_NO_ROUTE, 0, buffer, frameOffset, ipOffset);
-            return Verdict.DROP_NO_ROUTE;
-        }
         final int hash;
         if ((nextHeader == Ipv6Flyweight.NEXT_HEADER_TCP || nextHeader == Ipv6Flyweight.NEXT_HEADER_UDP) &&
             ip.payloadLength() >= 4)
@@ -119,7 +113,26 @@ final class Ipv6Stage
         {
             hash = FlowHash.ipv6L3(srcHi, srcLo, dstHi, dstLo);
         }
-        final int nextHopId = fib.selectNextHop(group, hash);
+        // The rest waits for the batch's end, when the FIB lookups of all its packets go together.
+        return forwarder.deferIpv6(buffer, frameOffset, ipOffset, dstHi, dstLo, hash);
+    }
+
+    /** Finishes packet {@code i} of a batch whose FIB lookups are done: ECMP, adjacency, MTU, rewrite, send. */
+    int forward(final ForwardBatch batch, final int i)
+    {
+        final MutableDirectBuffer buffer = batch.buffers[i];
+        final int frameOffset = batch.frameOffsets[i];
+        final int ipOffset = batch.ipOffsets[i];
+        final long dstHi = batch.ipv6DestinationsHi[i];
+        final long dstLo = batch.ipv6DestinationsLo[i];
+        ip.wrap(buffer, ipOffset);
+        final int group = batch.groups[i];
+        if (group == Fib.NO_GROUP)
+        {
+            sendError(Icmpv6Flyweight.TYPE_DEST_UNREACHABLE, Icmpv6Flyweight.CODE_NO_ROUTE, 0, buffer, frameOffset, ipOffset);
+            return Verdict.DROP_NO_ROUTE;
+        }
+        final int nextHopId = fib.selectNextHop(group, batch.flowHashes[i]);
         if (nextHopId == Fib.NO_NEXT_HOP)
         {
             sendError(Icmpv6Flyweight.TYPE_DEST_UNREACHABLE, CODE_ADDRESS_UNREACHABLE, 0, buffer, frameOffset, ipOffset);

@@ -80,6 +80,7 @@ final class ReplayPort implements Port
                 i = 0;
             }
         }
+        handler.onBatchEnd();
         next = i;
         return limit;
     }

@@ -80,12 +80,18 @@ final class RxRing
         int delivered = 0;
         long bytes = 0;
         int dropped = 0;
+        int inBatch = 0;
         while (delivered < limit)
         {
             if (framesLeft == 0)
             {
                 if (holdingBlock)
                 {
+                    if (inBatch > 0)
+                    {
+                        inBatch = 0;
+                        handler.onBatchEnd();
+                    }
                     releaseBlock();
                 }
                 final int blockStart = block * blockSize;
@@ -137,8 +143,13 @@ final class RxRing
                 checksumsCompleted++;
             }
             delivered++;
+            inBatch++;
             bytes += length;
             handler.onFrame(ring, offset, length);
+        }
+        if (inBatch > 0)
+        {
+            handler.onBatchEnd();
         }
         if (framesLeft == 0 && holdingBlock)
         {

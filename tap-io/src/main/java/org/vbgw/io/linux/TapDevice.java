@@ -152,6 +152,8 @@ public final class TapDevice implements Port
             frames++;
             bytes += n;
             handler.onFrame(rxBuffer, 0, (int)n);
+            // The next read(2) reuses the buffer: every frame is a batch of its own.
+            handler.onBatchEnd();
         }
         if (frames > 0)
         {

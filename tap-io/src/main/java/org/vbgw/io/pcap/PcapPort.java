@@ -41,6 +41,8 @@ public final class PcapPort implements Port
         {
             length = frameLength;
             handler.onFrame(buffer, offset, frameLength);
+            // The reader reuses its buffer for the next frame: every frame is a batch of its own.
+            handler.onBatchEnd();
         }
     }
 
