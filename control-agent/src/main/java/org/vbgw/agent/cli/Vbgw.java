@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         JournalCommand.class,
         ReplayCommand.class,
         FibCommand.class,
+        DemoCommand.class,
         CommandLine.HelpCommand.class })
 public final class Vbgw
 {

@@ -200,6 +200,8 @@ public final class GatewayRuntime implements AutoCloseable
 
     private void programRib()
     {
+        // A remote subnet behind several VIFs (the seeds' active/active pairs) is one route over all of them.
+        final Map<IpPrefix, List<RibPath>> remoteSubnets = new java.util.LinkedHashMap<>();
         for (final VifConfig v : config.vifs())
         {
             final int id = vifIds.get(v.name());
@@ -218,12 +220,13 @@ public final class GatewayRuntime implements AutoCloseable
                     final InterfaceAddress peer = c.prefix().ipv6() ? peer(v.ipv6()) : peer(v.ipv4());
                     if (peer != null)
                     {
-                        rib.add(RouteSource.STATIC, c.prefix(),
-                            List.of(new RibPath(id, peer.host(), weight(v))), REMOTE_SUBNET_DISTANCE);
+                        remoteSubnets.computeIfAbsent(c.prefix(), k -> new ArrayList<>())
+                            .add(new RibPath(id, peer.host(), weight(v)));
                     }
                 }
             }
         }
+        remoteSubnets.forEach((prefix, paths) -> rib.add(RouteSource.STATIC, prefix, paths, REMOTE_SUBNET_DISTANCE));
         for (final VpcAttachment a : config.vpcAttachments())
         {
             final int id = vifIds.get(a.name());
