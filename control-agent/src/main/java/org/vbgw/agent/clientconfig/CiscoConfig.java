@@ -67,8 +67,7 @@ final class CiscoConfig
             }
             if (link.bfd() != null && link.bgp() != null)
             {
-                out.append(" bfd interval ").append(link.bfd().minTxMs()).append(" min_rx ").append(link.bfd().minRxMs())
-                    .append(" multiplier ").append(link.bfd().multiplier()).append('\n');
+                bfd(out, link);
             }
             out.append(" no shutdown\n!\n");
         }
@@ -80,6 +79,35 @@ final class CiscoConfig
         }
         out.append("end\n");
         return out.toString();
+    }
+
+    /** IOS XE takes BFD intervals of 50..9999 ms and multipliers of 3..50 ("bfd interval" command reference). */
+    static final int BFD_MIN_INTERVAL_MS = 50;
+    static final int BFD_MAX_INTERVAL_MS = 9999;
+    static final int BFD_MIN_MULTIPLIER = 3;
+    static final int BFD_MAX_MULTIPLIER = 50;
+    /** "neighbor password": a case-sensitive password of up to 25 characters. */
+    static final int MAX_PASSWORD = 25;
+    /** "neighbor description": up to 80 characters. */
+    static final int MAX_NEIGHBOR_DESCRIPTION = 80;
+
+    private static void bfd(final StringBuilder out, final ClientSide.Link link)
+    {
+        final int tx = clamp(link.bfd().minTxMs(), BFD_MIN_INTERVAL_MS, BFD_MAX_INTERVAL_MS);
+        final int rx = clamp(link.bfd().minRxMs(), BFD_MIN_INTERVAL_MS, BFD_MAX_INTERVAL_MS);
+        final int m = clamp(link.bfd().multiplier(), BFD_MIN_MULTIPLIER, BFD_MAX_MULTIPLIER);
+        if (tx != link.bfd().minTxMs() || rx != link.bfd().minRxMs() || m != link.bfd().multiplier())
+        {
+            // BFD negotiates the slower of the two ends' intervals (RFC 5880 6.8.2), so the session still comes up.
+            out.append(" ! the VIF asks for ").append(link.bfd().minTxMs()).append('/').append(link.bfd().minRxMs())
+                .append(" ms x ").append(link.bfd().multiplier()).append("; IOS XE's nearest allowed values:\n");
+        }
+        out.append(" bfd interval ").append(tx).append(" min_rx ").append(rx).append(" multiplier ").append(m).append('\n');
+    }
+
+    private static int clamp(final int value, final int min, final int max)
+    {
+        return Math.max(min, Math.min(max, value));
     }
 
     static String interfaceName(final ClientSide.Link link)
@@ -199,9 +227,16 @@ final class CiscoConfig
             {
                 final String n = " neighbor " + s.gatewayAddress();
                 out.append(n).append(" remote-as ").append(side.gatewayAsn()).append('\n');
-                out.append(n).append(" description ").append(BirdConfig.description(side, link)).append('\n');
+                final String description = BirdConfig.description(side, link);
+                out.append(n).append(" description ")
+                    .append(description, 0, Math.min(description.length(), MAX_NEIGHBOR_DESCRIPTION)).append('\n');
                 if (bgp.md5Key() != null)
                 {
+                    if (bgp.md5Key().length() > MAX_PASSWORD)
+                    {
+                        throw new IllegalArgumentException("the MD5 key of VIF " + link.vifName() + " has " +
+                            bgp.md5Key().length() + " characters; IOS XE takes at most " + MAX_PASSWORD);
+                    }
                     out.append(n).append(" password ").append(FrrConfig.word(bgp.md5Key(), link)).append('\n');
                 }
                 if (bgp.holdTimeS() != BgpSession.DEFAULT_HOLD_TIME_S)
