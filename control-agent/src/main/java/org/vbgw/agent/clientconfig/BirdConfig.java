@@ -33,6 +33,8 @@ final class BirdConfig
         out.append("# For a router that runs only this config; merging into another bird.conf, keep one\n");
         out.append("# \"protocol device\" and one kernel protocol per table.\n#\n");
         out.append("# BIRD neither creates interfaces nor sets addresses; run first:\n");
+        out.append("#   sysctl -qw net.ipv4.ip_forward=1").append(side.hasFamily(true) ? " net.ipv6.conf.all.forwarding=1" : "")
+            .append('\n');
         for (final ClientSide.Link link : side.links())
         {
             for (final String c : LinuxLink.commands(link))

@@ -39,7 +39,14 @@ final class FrrConfig
             side.links().stream().filter(l -> !l.untagged())
                 .forEach(l -> out.append("!   ip link set ").append(LinuxLink.interfaceName(l)).append(" up\n"));
         }
-        out.append("frr defaults traditional\n!\n");
+        out.append("frr defaults traditional\n");
+        // A customer router forwards between the IDC and the VIFs.
+        out.append("ip forwarding\n");
+        if (side.hasFamily(true))
+        {
+            out.append("ipv6 forwarding\n");
+        }
+        out.append("!\n");
         for (final ClientSide.Link link : side.links())
         {
             out.append("interface ").append(LinuxLink.interfaceName(link)).append('\n');
@@ -53,9 +60,10 @@ final class FrrConfig
         staticRoutes(out, side);
         if (side.bgp())
         {
-            bgp(out, side);
+            // Policies first: a route-map named by a neighbour before it exists only draws a warning, but reads badly.
             policies(out, side);
             bfd(out, side);
+            bgp(out, side);
         }
         return out.toString();
     }

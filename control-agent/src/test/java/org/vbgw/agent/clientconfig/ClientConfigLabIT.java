@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The customer router runs exactly what {@code vbgw client-config --vendor bird} writes for it, against a real
+ * The customer router runs exactly what {@code vbgw client-config --vendor bird|frr} writes for it, against a real
  * gateway, and the session comes up as the gateway config says it should.
  * <p>
  * The gateway is {@code vbgw run} in a namespace of its own with two tagged VIFs (VLAN 30 primary, VLAN 31
@@ -38,7 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * are Established with BFD up, each side learns what it should with the AS_PATH the config asks for (the
  * customer prepends twice on the backup), the learned VPC route is in the customer's kernel and carries a ping
  * through the gateway to a VPC host, and silencing VLAN 30 brings its BFD down and moves the VPC route to the
- * backup.
+ * backup. The same for the FRR rendering, with zebra, staticd, bfdd and bgpd under a path space of their own
+ * in the customer namespace, configured by {@code vtysh -f} with the rendered file.
  */
 class ClientConfigLabIT
 {
@@ -77,10 +78,12 @@ class ClientConfigLabIT
         "}",
         "protocol bgp vif_a {",
         "    local 10.0.0.1 as 65000; neighbor 10.0.0.2 as 64512; password \"lab-key-a\"; hold time 9; bfd on;",
+        "    error wait time 1, 2; connect retry time 1;",
         "    ipv4 { import all; export where net = 192.168.0.0/16; };",
         "}",
         "protocol bgp vif_b {",
         "    local 10.0.0.5 as 65000; neighbor 10.0.0.6 as 64512; password \"lab-key-b\"; hold time 9; bfd on;",
+        "    error wait time 1, 2; connect retry time 1;",
         "    ipv4 { import all; export filter { if net = 192.168.0.0/16 then {",
         "        bgp_path.prepend(65000); bgp_path.prepend(65000); accept; } reject; }; };",
         "}",
@@ -99,6 +102,7 @@ class ClientConfigLabIT
     private static Thread shimThread;
     private static final VlanShim[] shims = new VlanShim[2];
     private static String rendered;
+    private static String frrPathspace;
 
     @BeforeAll
     static void lab() throws Exception
@@ -107,8 +111,10 @@ class ClientConfigLabIT
         Files.writeString(state.resolve("gw.yaml"), CONFIG);
         final ConfigCheck check = ConfigCheck.of(state.resolve("gw.yaml"));
         assertTrue(check.ok(), check.errors().toString());
-        rendered = Vendor.BIRD.render(ClientSide.of(check, List.of("vif-a", "vif-b"), List.of("eth1")));
+        final ClientSide side = ClientSide.of(check, List.of("vif-a", "vif-b"), List.of("eth1"));
+        rendered = Vendor.BIRD.render(side);
         Files.writeString(state.resolve("customer.conf"), rendered);
+        Files.writeString(state.resolve("customer-frr.conf"), Vendor.FRR.render(side));
         Files.writeString(state.resolve("gateway.conf"), GATEWAY_BIRD);
 
         gateway = Netns.create("vbgw-cg");
@@ -119,19 +125,9 @@ class ClientConfigLabIT
         vpc.exec("ip", "addr", "add", "192.168.0.10/16", "dev", "h0");
         vpc.exec("ip", "route", "add", "default", "via", "192.168.0.1");
         startShims();
-        // The rendering's own commands give the VLAN devices their addresses (the `ip link add` lines are what
-        // the shim's TAPs replace).
-        for (final String line : rendered.lines().toList())
-        {
-            if (line.startsWith("#   ip ") && !line.startsWith("#   ip link add"))
-            {
-                customer.exec(line.substring("#   ".length()).split(" "));
-            }
-        }
         vbgw = startGateway();
         waitFor(() -> gateway.exec("ip", "-o", "link", "show").contains("vb-vif-b"), 60_000, "host TAPs");
         gatewayBird = bird(gateway, "gateway");
-        customerBird = bird(customer, "customer");
     }
 
     /** Two VLAN shims (one thread) between the customer's TAPs and its trunk eth1. */
@@ -221,6 +217,7 @@ class ClientConfigLabIT
         {
             shimThread.join(5_000);
         }
+        stopFrr();
         for (final Process p : new Process[] {customerBird, gatewayBird, vbgw})
         {
             if (p != null)
@@ -249,13 +246,26 @@ class ClientConfigLabIT
         throws Exception
     {
         final long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!condition.get())
+        while (!holds(condition))
         {
             if (System.currentTimeMillis() > deadline)
             {
                 throw new AssertionError("no " + what + " within " + timeoutMs + " ms\n" + logs());
             }
             Thread.sleep(200);
+        }
+    }
+
+    /** A condition whose command fails (a daemon not answering yet, a route not there yet) does not hold yet. */
+    private static boolean holds(final Supplier<Boolean> condition)
+    {
+        try
+        {
+            return condition.get();
+        }
+        catch (final RuntimeException ex)
+        {
+            return false;
         }
     }
 
@@ -282,6 +292,12 @@ class ClientConfigLabIT
         sb.append(diagnose("customer neighbours", () -> customer.exec("ip", "neigh")));
         sb.append(diagnose("customer protocols", () -> birdc(customer, "customer", "show", "protocols", "all")));
         sb.append(diagnose("gateway protocols", () -> birdc(gateway, "gateway", "show", "protocols", "all")));
+        if (frrPathspace != null)
+        {
+            sb.append(diagnose("customer FRR bgp", () -> vtysh("show bgp neighbors")));
+            sb.append(diagnose("customer FRR bfd", () -> vtysh("show bfd peers")));
+            sb.append(diagnose("customer FRR config", () -> vtysh("show running-config")));
+        }
         sb.append(diagnose("gateway /api/vifs", () -> gateway.exec("curl", "-s", "http://127.0.0.1:9468/api/vifs")));
         sb.append(diagnose("gateway /metrics", () -> gateway.exec("curl", "-s", "http://127.0.0.1:9468/metrics")));
         return sb.toString();
@@ -311,30 +327,32 @@ class ClientConfigLabIT
         }
     }
 
-    @Test
-    void theRenderedConfigPeersWithTheGatewayAsItsConfigSays() throws Exception
+    private static boolean gatewayEstablished()
     {
-        waitFor(() -> established("vbgw_vif_a4") && established("vbgw_vif_b4"), 60_000, "Established sessions");
-        waitFor(() -> birdc(customer, "customer", "show", "bfd", "sessions").split("\\bUp\\b", -1).length - 1 == 2,
-            30_000, "two BFD sessions up");
+        final String protocols = birdc(gateway, "gateway", "show", "protocols");
+        return protocols.lines().filter(l -> l.startsWith("vif_") && l.contains("Established")).count() == 2;
+    }
 
-        // The customer learns the VPC from both VIFs, the primary's path shorter (the gateway prepends on vif-b).
-        final String vpcRoutes = birdc(customer, "customer", "show", "route", "for", "192.168.0.10", "all");
-        assertTrue(vpcRoutes.contains("via 10.0.0.1 on eth1.30"), vpcRoutes);
-        assertTrue(vpcRoutes.contains("via 10.0.0.5 on eth1.31"), vpcRoutes);
-        assertTrue(vpcRoutes.contains("BGP.as_path: 65000\n") || vpcRoutes.contains("BGP.as_path: 65000 \n"), vpcRoutes);
-        assertTrue(vpcRoutes.contains("BGP.as_path: 65000 65000 65000"), vpcRoutes);
+    private static int count(final String text, final String regex)
+    {
+        return text.split(regex, -1).length - 1;
+    }
 
-        // The gateway learns the IDC subnet from both, the backup's path prepended twice by the customer.
+    /** What both customer routers must achieve, seen from the gateway's BGP and the customer's kernel. */
+    private static void assertGatewaySeesTheCustomerAndTrafficFlows(final String kernelProto) throws Exception
+    {
+        waitFor(ClientConfigLabIT::gatewayEstablished, 60_000, "Established sessions on the gateway");
+        // The gateway learns the IDC subnet from both VIFs, the backup's path prepended twice by the customer.
+        waitFor(() -> birdc(gateway, "gateway", "show", "route", "for", "172.16.0.1", "all")
+            .contains("BGP.as_path: 64512 64512 64512"), 20_000, "the backup's prepended path on the gateway");
         final String idcRoutes = birdc(gateway, "gateway", "show", "route", "for", "172.16.0.1", "all");
         assertTrue(idcRoutes.contains("BGP.as_path: 64512\n") || idcRoutes.contains("BGP.as_path: 64512 \n"), idcRoutes);
-        assertTrue(idcRoutes.contains("BGP.as_path: 64512 64512 64512"), idcRoutes);
         assertTrue(!birdc(gateway, "gateway", "show", "route").contains("10.0.0.0/30"), "the customer exports only the IDC");
 
-        // The learned route is in the customer's kernel (the rendering's kernel protocol) and carries traffic
-        // through the gateway's data plane to a VPC host.
-        final String kernel = customer.exec("ip", "route", "show", "192.168.0.0/16");
-        assertTrue(kernel.contains("via 10.0.0.1 dev eth1.30 proto bird"), kernel);
+        // The learned VPC route is in the customer's kernel, toward the primary, and carries traffic through the
+        // gateway's data plane to a VPC host.
+        waitFor(() -> customer.exec("ip", "route", "show", "192.168.0.0/16").contains("via 10.0.0.1 dev eth1.30 proto " +
+            kernelProto), 20_000, "the VPC route via the primary in the customer's kernel");
         waitFor(() ->
         {
             try
@@ -352,8 +370,137 @@ class ClientConfigLabIT
         vlan30Silenced.set(true);
         waitFor(() -> customer.exec("ip", "route", "show", "192.168.0.0/16").contains("via 10.0.0.5 dev eth1.31"),
             20_000, "failover of the VPC route to the backup");
-        final String primary = birdc(customer, "customer", "show", "protocols", "all", "vbgw_vif_a4");
-        assertTrue(primary.contains("BFD session down"), primary);
-        assertEquals(1, birdc(customer, "customer", "show", "bfd", "sessions").split("\\bUp\\b", -1).length - 1);
+    }
+
+    /** Removes what a customer router left behind and lets VLAN 30 through again. */
+    private static void resetCustomer()
+    {
+        vlan30Silenced.set(false);
+        for (final String dev : List.of("eth1.30", "eth1.31"))
+        {
+            customer.exec("ip", "address", "flush", "dev", dev);
+        }
+        customer.exec("ip", "route", "flush", "192.168.0.0/16");
+        // The next customer router starts from fresh sessions, not from the gateway's back-off after the failover.
+        birdc(gateway, "gateway", "restart", "\"vif_*\"");
+    }
+
+    @Test
+    void theRenderedBirdConfigPeersWithTheGatewayAsItsConfigSays() throws Exception
+    {
+        try
+        {
+            // The rendering's own commands give the VLAN devices their addresses (the `ip link add` lines are
+            // what the shims' veths replace).
+            for (final String line : rendered.lines().toList())
+            {
+                if ((line.startsWith("#   ip ") || line.startsWith("#   sysctl ")) && !line.startsWith("#   ip link add"))
+                {
+                    customer.exec(line.substring("#   ".length()).split(" "));
+                }
+            }
+            customerBird = bird(customer, "customer");
+            waitFor(() -> established("vbgw_vif_a4") && established("vbgw_vif_b4"), 60_000, "Established sessions");
+            waitFor(() -> count(birdc(customer, "customer", "show", "bfd", "sessions"), "\\bUp\\b") == 2,
+                30_000, "two BFD sessions up");
+
+            // The customer learns the VPC from both VIFs, the primary's path shorter (the gateway prepends on vif-b).
+            waitFor(() -> birdc(customer, "customer", "show", "route", "for", "192.168.0.10", "all")
+                .contains("via 10.0.0.5 on eth1.31"), 20_000, "the VPC from both VIFs in BIRD");
+            final String vpcRoutes = birdc(customer, "customer", "show", "route", "for", "192.168.0.10", "all");
+            assertTrue(vpcRoutes.contains("via 10.0.0.1 on eth1.30"), vpcRoutes);
+            assertTrue(vpcRoutes.contains("via 10.0.0.5 on eth1.31"), vpcRoutes);
+            assertTrue(vpcRoutes.contains("BGP.as_path: 65000 65000 65000"), vpcRoutes);
+
+            assertGatewaySeesTheCustomerAndTrafficFlows("bird");
+            final String primary = birdc(customer, "customer", "show", "protocols", "all", "vbgw_vif_a4");
+            assertTrue(primary.contains("BFD session down"), primary);
+            assertEquals(1, count(birdc(customer, "customer", "show", "bfd", "sessions"), "\\bUp\\b"));
+        }
+        finally
+        {
+            customerBird.destroyForcibly().waitFor();
+            customerBird = null;
+            resetCustomer();
+        }
+    }
+
+    @Test
+    void theRenderedFrrConfigPeersWithTheGatewayAsItsConfigSays() throws Exception
+    {
+        try
+        {
+            startFrr();
+            waitFor(() -> vtysh("show bgp neighbors 10.0.0.1").contains("BGP state = Established") &&
+                vtysh("show bgp neighbors 10.0.0.5").contains("BGP state = Established"), 60_000,
+                "Established sessions from FRR");
+            waitFor(() -> count(vtysh("show bfd peers brief"), "\\bup\\b") == 2, 30_000, "two BFD peers up in FRR");
+            // The customer learns the VPC from both VIFs, the backup's path prepended by the gateway.
+            waitFor(() -> vtysh("show bgp ipv4 unicast 192.168.0.0/16").contains("Paths: (2 available"), 20_000,
+                "the VPC from both VIFs in FRR");
+            final String vpcRoutes = vtysh("show bgp ipv4 unicast 192.168.0.0/16");
+            assertTrue(vpcRoutes.contains("  65000 65000 65000\n"), vpcRoutes);
+            assertTrue(vpcRoutes.contains("  65000\n"), vpcRoutes);
+
+            assertGatewaySeesTheCustomerAndTrafficFlows("bgp");
+            assertTrue(vtysh("show bfd peer 10.0.0.1").contains("Status: down"), vtysh("show bfd peer 10.0.0.1"));
+        }
+        finally
+        {
+            stopFrr();
+            resetCustomer();
+        }
+    }
+
+    /** FRR's daemons in the customer namespace, under a path space of their own, configured by vtysh. */
+    private static void startFrr() throws Exception
+    {
+        frrPathspace = "vbgw-lab-" + Netns.suffix(8);
+        for (final String daemon : List.of("zebra", "staticd", "bfdd", "bgpd"))
+        {
+            customer.exec("/usr/lib/frr/" + daemon, "-d", "-N", frrPathspace, "-f", "/dev/null", "-i",
+                frrRun().resolve(daemon + ".pid").toString());
+        }
+        waitFor(() -> Files.exists(frrRun().resolve("bgpd.vty")), 20_000, "FRR daemons");
+        final String applied = customer.exec("vtysh", "-N", frrPathspace, "-f", state.resolve("customer-frr.conf").toString());
+        // vtysh's own vtysh.conf is optional; any other "%" line is an error in the rendered config.
+        assertTrue(applied.lines().noneMatch(l -> l.contains("%") && !l.contains("vtysh.conf")),
+            "vtysh applied it cleanly:\n" + applied);
+    }
+
+    private static Path frrRun()
+    {
+        return Path.of("/var/run/frr", frrPathspace);
+    }
+
+    private static String vtysh(final String command)
+    {
+        return customer.exec("vtysh", "-N", frrPathspace, "-c", command);
+    }
+
+    private static void stopFrr() throws Exception
+    {
+        if (frrPathspace == null)
+        {
+            return;
+        }
+        for (final String daemon : List.of("bgpd", "bfdd", "staticd", "zebra"))
+        {
+            final Path pid = frrRun().resolve(daemon + ".pid");
+            if (Files.exists(pid))
+            {
+                Netns.run("kill", Files.readString(pid).trim());
+            }
+        }
+        Thread.sleep(500);
+        try (var files = Files.walk(frrRun()))
+        {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        catch (final java.nio.file.NoSuchFileException ex)
+        {
+            // never started
+        }
+        frrPathspace = null;
     }
 }
