@@ -1,5 +1,6 @@
 package org.vbgw.agent.clientconfig;
 
+import org.vbgw.agent.config.Addresses;
 import org.vbgw.agent.config.BgpSession;
 import org.vbgw.fib.IpPrefix;
 
@@ -49,7 +50,7 @@ final class BirdConfig
         out.append('\n');
         if (side.routerId() != null)
         {
-            out.append("router id ").append(side.routerId().toString().replace("/32", "")).append(";\n\n");
+            out.append("router id ").append(Addresses.text(side.routerId())).append(";\n\n");
         }
         out.append("protocol device {\n}\n\n");
         for (final boolean v6 : new boolean[] { false, true })

@@ -36,6 +36,9 @@ import java.util.Set;
 public record ClientSide(String gatewayName, long gatewayAsn, Long localAsn, IpPrefix routerId, List<Link> links,
                          List<IpPrefix> vpcPrefixes)
 {
+    /** BGP's LOCAL_PREF when nothing sets it (the default of FRR, BIRD, IOS and Junos alike). */
+    static final long DEFAULT_LOCAL_PREF = 100;
+
     /**
      * One VIF from the customer's side.
      *
@@ -227,9 +230,6 @@ public record ClientSide(String gatewayName, long gatewayAsn, Long localAsn, IpP
         }
         return 0;
     }
-
-    /** BGP's LOCAL_PREF when nothing sets it (the default of FRR, BIRD, IOS and Junos alike). */
-    static final long DEFAULT_LOCAL_PREF = 100;
 
     private static boolean sharesSubnets(final VifConfig a, final VifConfig b)
     {

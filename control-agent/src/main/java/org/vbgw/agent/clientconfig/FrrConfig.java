@@ -1,5 +1,6 @@
 package org.vbgw.agent.clientconfig;
 
+import org.vbgw.agent.config.Addresses;
 import org.vbgw.agent.config.BgpSession;
 import org.vbgw.fib.IpPrefix;
 
@@ -101,7 +102,7 @@ final class FrrConfig
         out.append("router bgp ").append(side.localAsn()).append('\n');
         if (side.routerId() != null)
         {
-            out.append(" bgp router-id ").append(side.routerId().toString().replace("/32", "")).append('\n');
+            out.append(" bgp router-id ").append(Addresses.text(side.routerId())).append('\n');
         }
         out.append(" no bgp default ipv4-unicast\n");
         for (final ClientSide.Link link : side.links())

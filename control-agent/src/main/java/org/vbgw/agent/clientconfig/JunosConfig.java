@@ -1,5 +1,6 @@
 package org.vbgw.agent.clientconfig;
 
+import org.vbgw.agent.config.Addresses;
 import org.vbgw.agent.config.BgpSession;
 import org.vbgw.fib.IpPrefix;
 
@@ -32,7 +33,7 @@ final class JunosConfig
         }
         if (side.routerId() != null)
         {
-            root.at("routing-options").value("router-id", side.routerId().toString().replace("/32", ""));
+            root.at("routing-options").value("router-id", Addresses.text(side.routerId()));
         }
         if (side.localAsn() != null)
         {
