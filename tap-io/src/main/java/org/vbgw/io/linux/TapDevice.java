@@ -41,7 +41,9 @@ public final class TapDevice implements Port
     private final int fd;
     private final int controlFd;
     private final InterfaceControl control;
-    private final UnsafeBuffer rxBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FRAME));
+    // Frames are read behind Port.FRAME_HEADROOM bytes, like every port delivers them: a handler that adds a
+    // longer L2 header (a VLAN shim tagging what the host sends) writes it there.
+    private final UnsafeBuffer rxBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(FRAME_HEADROOM + MAX_FRAME));
     private final UnsafeBuffer txBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_FRAME));
     private final PortStatistics statistics = new PortStatistics();
     /** Written once by close(); read per batch so a late call never uses a descriptor number reused since. */
@@ -144,14 +146,14 @@ public final class TapDevice implements Port
         long bytes = 0;
         while (frames < limit)
         {
-            final long n = LIBC.read(fd, rxBuffer.addressOffset(), MAX_FRAME);
+            final long n = LIBC.read(fd, rxBuffer.addressOffset() + FRAME_HEADROOM, MAX_FRAME);
             if (n <= 0)
             {
                 break;
             }
             frames++;
             bytes += n;
-            handler.onFrame(rxBuffer, 0, (int)n);
+            handler.onFrame(rxBuffer, FRAME_HEADROOM, (int)n);
             // The next read(2) reuses the buffer: every frame is a batch of its own.
             handler.onBatchEnd();
         }

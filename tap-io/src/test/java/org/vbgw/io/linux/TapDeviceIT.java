@@ -61,7 +61,12 @@ class TapDeviceIT
             final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (ping.isAlive() && System.nanoTime() < deadline)
             {
-                if (tap.receive((buffer, offset, length) -> answer(tap, buffer, offset, length, answered), 16) == 0)
+                if (tap.receive((buffer, offset, length) ->
+                {
+                    // Like every port, a TAP leaves headroom for a longer L2 header in front of each frame.
+                    assertTrue(offset >= org.vbgw.io.Port.FRAME_HEADROOM, "headroom before the frame: " + offset);
+                    answer(tap, buffer, offset, length, answered);
+                }, 16) == 0)
                 {
                     Thread.sleep(1);
                 }
