@@ -33,6 +33,19 @@ public record IpPrefix(boolean ipv6, long hi, long lo, int length)
         }
     }
 
+    /**
+     * A hash that uses every bit: the record's default combines the fields with 31 * h + x, and prefixes that
+     * share their low bits (every /24 has eight zero bits) crowd into a fraction of a large map's buckets.
+     */
+    @Override
+    public int hashCode()
+    {
+        long h = (hi * 0x9E3779B97F4A7C15L) ^ lo ^ ((long)length << 56) ^ (ipv6 ? 0x8000_0000_0000_0000L : 0);
+        h = (h ^ (h >>> 31)) * 0xBF58476D1CE4E5B9L;
+        h = (h ^ (h >>> 29)) * 0x94D049BB133111EBL;
+        return (int)(h ^ (h >>> 32));
+    }
+
     public static IpPrefix ipv4(final int address, final int length)
     {
         return new IpPrefix(false, 0, address & 0xFFFF_FFFFL, length);
