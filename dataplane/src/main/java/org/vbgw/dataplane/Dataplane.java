@@ -15,10 +15,9 @@ import org.vbgw.dataplane.adjacency.AdjacencyTable;
 import org.vbgw.dataplane.counters.ControlCounters;
 import org.vbgw.dataplane.counters.CounterKind;
 import org.vbgw.dataplane.counters.CountersFile;
-import org.agrona.collections.Int2IntHashMap;
-import org.agrona.collections.IntArrayList;
 import org.vbgw.dataplane.liveness.CarrierWatch;
 import org.vbgw.dataplane.liveness.LivenessEvent;
+import org.vbgw.dataplane.liveness.NextHopLiveness;
 import org.vbgw.dataplane.neighbour.NeighbourResolver;
 import org.vbgw.dataplane.neighbour.NeighbourTable;
 import org.vbgw.dataplane.neighbour.NeighbourTimers;
@@ -126,8 +125,7 @@ public final class Dataplane implements AutoCloseable
     private final Worker[] workers;
     private final WorkerCounters[] workerCounters;
     private final List<ControlTask> tasks = new ArrayList<>();
-    /** Next hop id → VIF id, for the detectors that invalidate by port or VIF. Control thread. */
-    private final Int2IntHashMap nextHopVif = new Int2IntHashMap(-1);
+    private final NextHopLiveness liveness;
     private final CarrierWatch carrierWatch;
     private final ArrayDeque<LivenessEvent> events = new ArrayDeque<>();
     private long eventCount;
@@ -176,7 +174,13 @@ public final class Dataplane implements AutoCloseable
         this.clock = clock;
         this.vifs = new VifTable(ports.length, config.maxVifs());
         this.adjacencies = new AdjacencyTable(config.maxNextHops());
-        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, injectPorts);
+        final String[] portNames = new String[ports.length];
+        for (int p = 0; p < ports.length; p++)
+        {
+            portNames[p] = ports[p].name();
+        }
+        this.liveness = new NextHopLiveness(fib, vifs, portNames, this::event);
+        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, injectPorts, liveness, clock);
         this.neighbours = new NeighbourTable(config.neighbourCapacity(), config.neighbourTimers(), resolver, 16, 4096, 9216 + 64);
         resolver.attach(neighbours);
         final ManyToOneRingBuffer priority = ring(config.puntRingBytes());
@@ -193,8 +197,7 @@ public final class Dataplane implements AutoCloseable
             this.counters = new CountersManager(new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 512)),
                 new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 128)));
         }
-        this.carrierWatch = new CarrierWatch(this.ports, fib, this::nextHopsOnPort, this::event, 1_000_000L,
-            config.carrierHoldDownNs());
+        this.carrierWatch = new CarrierWatch(this.ports, liveness, 1_000_000L, config.carrierHoldDownNs());
         this.controlCounters = new ControlCounters(counters, 100_000_000L);
         publishControlCounters();
         final long now = clock.nanoTime();
@@ -244,6 +247,13 @@ public final class Dataplane implements AutoCloseable
         controlCounters.add("neighbour table_full", CounterKind.DROP, neighbours::refusedFull);
         controlCounters.add("neighbour queue_overflow", CounterKind.DROP, neighbours::pendingOverflow);
         controlCounters.add("liveness carrier_losses", CounterKind.DETECTOR, () -> carrierWatch.downEvents());
+        for (int c = 0; c < NextHopLiveness.CAUSES; c++)
+        {
+            final int cause = c;
+            final String name = NextHopLiveness.causeName(c);
+            controlCounters.add("liveness " + name + "_downs", CounterKind.DETECTOR, () -> liveness.downs(cause));
+            controlCounters.add("liveness " + name + "_restores", CounterKind.DETECTOR, () -> liveness.restores(cause));
+        }
         controlCounters.add("liveness events", CounterKind.DETECTOR, () -> eventCount);
         controlCounters.add("fib routes", CounterKind.WORKER, fib::routeCount);
         controlCounters.add("fib next_hops", CounterKind.WORKER, fib::nextHopCount);
@@ -315,7 +325,7 @@ public final class Dataplane implements AutoCloseable
                 NeighbourResolver.FIRST_HOST_NEXT_HOP_ID + ")");
         }
         fib.addNextHop(id, vifId, ipv6, hi, lo);
-        nextHopVif.put(id, vifId);
+        liveness.track(id, vifId);
         for (final WorkerCounters c : workerCounters)
         {
             c.addNextHop(id, IpPrefix.format(ipv6, hi, lo) + "%" + vifName(vifId));
@@ -337,10 +347,49 @@ public final class Dataplane implements AutoCloseable
     {
         final NextHop nh = fib.nextHop(id);
         fib.removeNextHop(id);
-        nextHopVif.remove(id);
+        liveness.untrack(id);
         if (nh != null)
         {
             resolver.untrack(id, nh.vifId(), nh.ipv6(), nh.neighbourHi(), nh.neighbourLo());
+        }
+    }
+
+    /**
+     * Holds a next hop down, or releases it, for a cause (the operator's admin state, or the agent's own view
+     * through the journal). Release is immediate: the hold-downs belong to the detectors. Control thread.
+     */
+    public void setNextHopDown(final int id, final int cause, final boolean down)
+    {
+        if (fib.nextHop(id) == null)
+        {
+            throw new IllegalArgumentException("no next hop " + id);
+        }
+        final NextHopLiveness.Scope scope = NextHopLiveness.Scope.nextHop(id);
+        if (down)
+        {
+            liveness.raise(scope, cause, clock.nanoTime());
+        }
+        else
+        {
+            liveness.clear(scope, cause, 0, clock.nanoTime());
+        }
+    }
+
+    /** Takes every next hop through a VIF out of service (admin down), or puts them back. Control thread. */
+    public void setVifAdminDown(final int vifId, final boolean down)
+    {
+        if (vifs.snapshot().vif(vifId) == null)
+        {
+            throw new IllegalArgumentException("no VIF " + vifId);
+        }
+        final NextHopLiveness.Scope scope = NextHopLiveness.Scope.vif(vifId);
+        if (down)
+        {
+            liveness.raise(scope, NextHopLiveness.CAUSE_ADMIN, clock.nanoTime());
+        }
+        else
+        {
+            liveness.clear(scope, NextHopLiveness.CAUSE_ADMIN, 0, clock.nanoTime());
         }
     }
 
@@ -348,22 +397,6 @@ public final class Dataplane implements AutoCloseable
     public void addStaticNeighbour(final int vifId, final boolean ipv6, final long hi, final long lo, final long mac)
     {
         neighbours.addStatic(vifId, ipv6, hi, lo, mac);
-    }
-
-    /** The agent's next hops whose VIF is on the port. Control thread. */
-    private IntArrayList nextHopsOnPort(final int port)
-    {
-        final IntArrayList ids = new IntArrayList();
-        final VifTable.Snapshot snapshot = vifs.snapshot();
-        nextHopVif.forEach((nh, vif) ->
-        {
-            final Vif v = snapshot.vif(vif);
-            if (v != null && v.portIndex() == port)
-            {
-                ids.addInt(nh);
-            }
-        });
-        return ids;
     }
 
     private void event(final LivenessEvent event)
@@ -392,6 +425,12 @@ public final class Dataplane implements AutoCloseable
     public void addTask(final ControlTask task)
     {
         tasks.add(task);
+    }
+
+    /** Who decides whether a next hop carries traffic. Control thread. */
+    public NextHopLiveness liveness()
+    {
+        return liveness;
     }
 
     /** The FIB: lookups from any thread; changes on the control thread only. */
@@ -460,6 +499,7 @@ public final class Dataplane implements AutoCloseable
         work += puntReceiver.doWork(now, 256);
         work += neighbours.doWork(now);
         work += carrierWatch.doWork(now);
+        work += liveness.doWork(now);
         controlCounters.publish(now);
         for (int i = 0; i < tasks.size(); i++)
         {

@@ -132,7 +132,8 @@ public final class GatewayViews
         final List<String> items = new ArrayList<>();
         for (final LivenessEvent e : dp.events())
         {
-            items.add("{\"timeNs\":" + e.timeNs() + ",\"subject\":" + str(e.subject()) + ",\"from\":" + str(e.from()) +
+            items.add("{\"timeNs\":" + e.timeNs() + ",\"subject\":" + str(e.subject()) + ",\"vif\":" + str(e.vif()) +
+                ",\"peer\":" + str(e.peer()) + ",\"from\":" + str(e.from()) +
                 ",\"to\":" + str(e.to()) + ",\"cause\":" + str(e.cause()) + ",\"nextHops\":" + e.nextHops() + "}");
         }
         return items.toString();
