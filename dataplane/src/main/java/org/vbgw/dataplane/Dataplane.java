@@ -17,6 +17,13 @@ import org.vbgw.dataplane.counters.CounterKind;
 import org.vbgw.dataplane.counters.CountersFile;
 import org.vbgw.dataplane.liveness.CarrierWatch;
 import org.vbgw.dataplane.liveness.LivenessEvent;
+import org.vbgw.dataplane.liveness.BfdAgent;
+import org.vbgw.dataplane.liveness.BfdSessionConfig;
+import org.vbgw.dataplane.liveness.BfdSessionView;
+import org.vbgw.dataplane.liveness.HealthProbeAgent;
+import org.vbgw.dataplane.liveness.HealthProbeConfig;
+import org.vbgw.dataplane.liveness.HealthProbeView;
+import org.vbgw.dataplane.liveness.LocalSender;
 import org.vbgw.dataplane.liveness.NextHopLiveness;
 import org.vbgw.dataplane.neighbour.NeighbourResolver;
 import org.vbgw.dataplane.neighbour.NeighbourTable;
@@ -127,6 +134,8 @@ public final class Dataplane implements AutoCloseable
     private final List<ControlTask> tasks = new ArrayList<>();
     private final NextHopLiveness liveness;
     private final CarrierWatch carrierWatch;
+    private final BfdAgent bfd;
+    private final HealthProbeAgent probes;
     private final ArrayDeque<LivenessEvent> events = new ArrayDeque<>();
     private long eventCount;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
@@ -198,6 +207,14 @@ public final class Dataplane implements AutoCloseable
                 new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 128)));
         }
         this.carrierWatch = new CarrierWatch(this.ports, liveness, 1_000_000L, config.carrierHoldDownNs());
+        // BFD and probes send through the control thread's inject ports and hear back through the punt path:
+        // nothing of theirs runs on a worker.
+        final LocalSender sender = new LocalSender(vifs, neighbours, injectPorts);
+        this.bfd = new BfdAgent(vifs, sender, liveness, this::event, System.nanoTime());
+        this.probes = new HealthProbeAgent(vifs, sender, liveness, this::event,
+            0x5600 + (int)(ProcessHandle.current().pid() & 0xFF) * 256);
+        puntReceiver.addLocalReceiver(bfd);
+        puntReceiver.addLocalReceiver(probes);
         this.controlCounters = new ControlCounters(counters, 100_000_000L);
         publishControlCounters();
         final long now = clock.nanoTime();
@@ -255,6 +272,18 @@ public final class Dataplane implements AutoCloseable
             controlCounters.add("liveness " + name + "_restores", CounterKind.DETECTOR, () -> liveness.restores(cause));
         }
         controlCounters.add("liveness events", CounterKind.DETECTOR, () -> eventCount);
+        controlCounters.add("bfd sessions", CounterKind.DETECTOR, bfd::sessionCount);
+        controlCounters.add("bfd sessions_up", CounterKind.DETECTOR, bfd::up);
+        controlCounters.add("bfd rx", CounterKind.DETECTOR, bfd::rxPackets);
+        controlCounters.add("bfd tx", CounterKind.DETECTOR, bfd::txPackets);
+        controlCounters.add("bfd tx_no_neighbour", CounterKind.DROP, bfd::txNoNeighbour);
+        controlCounters.add("bfd bad_ttl", CounterKind.DROP, bfd::badTtl);
+        controlCounters.add("bfd malformed", CounterKind.DROP, bfd::malformed);
+        controlCounters.add("bfd auth_failures", CounterKind.DROP, bfd::authFailures);
+        controlCounters.add("bfd discarded", CounterKind.DROP, bfd::discarded);
+        controlCounters.add("probe sent", CounterKind.DETECTOR, probes::sent);
+        controlCounters.add("probe not_sent", CounterKind.DROP, probes::notSent);
+        controlCounters.add("probe replies", CounterKind.DETECTOR, probes::replies);
         controlCounters.add("fib routes", CounterKind.WORKER, fib::routeCount);
         controlCounters.add("fib next_hops", CounterKind.WORKER, fib::nextHopCount);
     }
@@ -393,6 +422,48 @@ public final class Dataplane implements AutoCloseable
         }
     }
 
+    /**
+     * Starts a BFD session with a VIF's peer, or changes its timers (a poll sequence when it runs). The peer's
+     * next hops leave service when a session that was Up goes Down, and return after its hold-down once it
+     * is Up again. Control thread.
+     *
+     * @return the session's local discriminator.
+     */
+    public int addBfdSession(final BfdSessionConfig session)
+    {
+        return bfd.add(session, clock.nanoTime());
+    }
+
+    /** Stops the BFD session with a VIF's peer; false when there was none. Control thread. */
+    public boolean removeBfdSession(final int vifId, final IpPrefix peer)
+    {
+        return bfd.remove(vifId, peer, clock.nanoTime());
+    }
+
+    /** The BFD sessions, for {@code show bfd}. Control thread (use {@link #call} from others). */
+    public List<BfdSessionView> bfdSessions()
+    {
+        return bfd.sessions();
+    }
+
+    /** Starts (or replaces) the health probe of a VIF. Control thread. */
+    public void addHealthProbe(final HealthProbeConfig probe)
+    {
+        probes.add(probe, clock.nanoTime());
+    }
+
+    /** Stops the health probe of a VIF; false when there was none. Control thread. */
+    public boolean removeHealthProbe(final int vifId)
+    {
+        return probes.remove(vifId, clock.nanoTime());
+    }
+
+    /** The health probes, for {@code show probes}. Control thread (use {@link #call} from others). */
+    public List<HealthProbeView> healthProbes()
+    {
+        return probes.probes();
+    }
+
     /** Adds or replaces a neighbour the operator configured; it never expires. Control thread. */
     public void addStaticNeighbour(final int vifId, final boolean ipv6, final long hi, final long lo, final long mac)
     {
@@ -499,6 +570,8 @@ public final class Dataplane implements AutoCloseable
         work += puntReceiver.doWork(now, 256);
         work += neighbours.doWork(now);
         work += carrierWatch.doWork(now);
+        work += bfd.doWork(now);
+        work += probes.doWork(now);
         work += liveness.doWork(now);
         controlCounters.publish(now);
         for (int i = 0; i < tasks.size(); i++)
