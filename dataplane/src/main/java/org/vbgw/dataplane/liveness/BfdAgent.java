@@ -344,7 +344,7 @@ public final class BfdAgent implements LocalReceiver
         final Vif vif = vifs.snapshot().vif(c.vifId());
         final String peer = IpPrefix.format(c.peer().ipv6(), c.peer().hi(), c.peer().lo());
         events.accept(new LivenessEvent(nowNs, "bfd " + (e == null ? peer : e.name), vif == null ? "" : vif.name(),
-            peer, BfdSession.stateName(from), BfdSession.stateName(to), "bfd", 0));
+            peer, BfdSession.stateName(from), BfdSession.stateName(to) + diagText(session.diag()), "bfd", 0));
         final NextHopLiveness.Scope scope = NextHopLiveness.Scope.peer(c.vifId(), c.peer().ipv6(), c.peer().hi(),
             c.peer().lo());
         if (to == BfdControlFlyweight.STATE_UP)
@@ -358,6 +358,17 @@ public final class BfdAgent implements LocalReceiver
             // next hops are left to the routing protocol. Anything else leaving Up is a failure.
             liveness.raise(scope, NextHopLiveness.CAUSE_BFD, nowNs);
         }
+    }
+
+    private static String diagText(final int diag)
+    {
+        return switch (diag)
+        {
+            case BfdControlFlyweight.DIAG_NONE -> "";
+            case BfdControlFlyweight.DIAG_DETECTION_TIME_EXPIRED -> " (detection time expired)";
+            case BfdControlFlyweight.DIAG_NEIGHBOR_SIGNALED_DOWN -> " (neighbor signaled down)";
+            default -> " (diag " + diag + ")";
+        };
     }
 
     /** What {@code show bfd} prints, one per session. */
@@ -375,7 +386,7 @@ public final class BfdAgent implements LocalReceiver
                 BfdSession.stateName(s.state()), BfdSession.stateName(s.remoteState()), s.diag(),
                 s.localDiscriminator() & 0xFFFF_FFFFL, s.remoteDiscriminator() & 0xFFFF_FFFFL, e.sourcePort,
                 s.configuredMinTxUs(), s.requiredMinRxUs(), s.detectMult(), s.txIntervalUs(),
-                s.detectionTimeNs() / 1_000L, s.remoteDesiredMinTxUs(), s.remoteMinRxUs(), s.lastChangeNs(),
+                s.detectionTimeNs() / 1_000L, s.remoteDesiredMinTxUs(), s.remoteMinRxUs(), s.lastChangeNs(), s.lastRxNs(),
                 s.upCount(), s.downCount(), s.rxPackets(), s.txPackets(),
                 liveness.isHeld(e.scope, NextHopLiveness.CAUSE_BFD), c.authType()));
         }

@@ -371,6 +371,12 @@ public final class BfdSession
         return detectDeadlineNs == 0 ? nextTxNs : Math.min(nextTxNs, detectDeadlineNs);
     }
 
+    /** When the latest packet was accepted; 0 before the first. */
+    public long lastRxNs()
+    {
+        return lastRxNs;
+    }
+
     /** When the next packet is due. */
     public long nextTxNs()
     {
