@@ -171,6 +171,20 @@ public final class NextHopLiveness
         return (held.getOrDefault(scope, 0) & (1 << cause)) != 0;
     }
 
+    /** The scopes {@code cause} holds down now (including those in their hold-down). */
+    public List<Scope> heldBy(final int cause)
+    {
+        final List<Scope> scopes = new ArrayList<>();
+        held.forEach((scope, mask) ->
+        {
+            if ((mask & (1 << cause)) != 0)
+            {
+                scopes.add(scope);
+            }
+        });
+        return scopes;
+    }
+
     /** Ends the hold-downs that are due; returns how many ended. */
     public int doWork(final long nowNs)
     {
