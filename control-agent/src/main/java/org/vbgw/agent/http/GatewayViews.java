@@ -61,6 +61,8 @@ public final class GatewayViews
     public static void registerAdmin(final ApiServer server, final org.vbgw.agent.run.GatewayRuntime runtime)
     {
         final Dataplane dp = runtime.dataplane();
+        // mutation() replaces a registered view: register it first, as the routes view is.
+        server.json("admin", () -> dp.call(() -> adminHeld(dp)));
         server.mutation("admin", () -> dp.call(() -> adminHeld(dp)), (method, query, body) ->
         {
             if (!"POST".equals(method))
