@@ -213,8 +213,6 @@ public final class BfdAgent implements LocalReceiver
         final BfdSessionConfig c = e.session.config();
         final int l4 = sender.begin(c.vifId(), c.peer(), c.local(), c.peer(), Ipv4Flyweight.PROTOCOL_UDP, TTL,
             TRAFFIC_CLASS_CS6, nowNs);
-        final MutableDirectBuffer buffer = sender.buffer();
-        out.wrap(buffer, l4 + UdpFlyweight.HEADER_LENGTH);
         if (l4 < 0)
         {
             // No neighbour yet: the session's timers still run (a packet counts as sent for scheduling, so the
@@ -224,6 +222,8 @@ public final class BfdAgent implements LocalReceiver
             e.session.writePacket(out, nowNs);
             return;
         }
+        final MutableDirectBuffer buffer = sender.buffer();
+        out.wrap(buffer, l4 + UdpFlyweight.HEADER_LENGTH);
         final int length = e.session.writePacket(out, nowNs);
         udp.wrap(buffer, l4).srcPort(e.sourcePort).dstPort(PORT).length(UdpFlyweight.HEADER_LENGTH + length);
         if (sender.send(UdpFlyweight.HEADER_LENGTH + length, l4 + UdpFlyweight.CHECKSUM_OFFSET))
