@@ -128,6 +128,7 @@ public final class RunCommand implements Callable<Integer>
             Integer.parseInt(http.substring(colon + 1))), runtime.dataplane().counters());
         GatewayViews.register(api, runtime.dataplane());
         GatewayViews.registerRouteChanges(api, runtime);
+        GatewayViews.registerAdmin(api, runtime);
         return api;
     }
 

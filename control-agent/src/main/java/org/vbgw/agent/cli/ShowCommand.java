@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code vbgw show routes|vifs|neighbors|events [--json]}: what a running gateway holds, asked through its
+ * {@code vbgw show routes|vifs|neighbors|events|bfd|probes [--json]}: what a running gateway holds, asked through its
  * local HTTP API ({@code vbgw run --http}); a table for people, {@code --json} for scripts.
  */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = "Show a running gateway's routes, VIFs, neighbours or liveness events.")
+    description = "Show a running gateway's routes, VIFs, neighbours, liveness events, BFD sessions or health probes.")
 public final class ShowCommand implements Callable<Integer>
 {
     /** Columns of each view: JSON field, header. */
@@ -36,11 +36,18 @@ public final class ShowCommand implements Callable<Integer>
         {"state", "STATE"}};
     private static final String[][] EVENTS = {{"timeNs", "TIME NS"}, {"subject", "SUBJECT"}, {"from", "FROM"},
         {"to", "TO"}, {"cause", "CAUSE"}, {"nextHops", "NEXT HOPS"}};
+    private static final String[][] BFD = {{"vif", "VIF"}, {"peer", "PEER"}, {"state", "STATE"},
+        {"remoteState", "REMOTE"}, {"localDiscriminator", "LOCAL DISCR"}, {"remoteDiscriminator", "REMOTE DISCR"},
+        {"txIntervalUs", "TX US"}, {"detectTimeUs", "DETECT US"}, {"upCount", "UPS"}, {"downCount", "DOWNS"},
+        {"rxPackets", "RX"}, {"txPackets", "TX"}, {"holdingNextHops", "HOLDING"}, {"lastChangeNs", "LAST CHANGE NS"}};
+    private static final String[][] PROBES = {{"vif", "VIF"}, {"source", "SOURCE"}, {"destination", "DESTINATION"},
+        {"intervalMs", "INTERVAL MS"}, {"count", "COUNT"}, {"state", "STATE"}, {"sent", "SENT"},
+        {"answered", "ANSWERED"}, {"lost", "LOST"}, {"lastRttUs", "RTT US"}, {"holdingNextHops", "HOLDING"}};
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "routes, vifs, neighbors or events")
+    @Parameters(index = "0", description = "routes, vifs, neighbors, events, bfd or probes")
     String what;
 
     @Option(names = "--json", description = "The API's JSON as it is.")
@@ -58,7 +65,10 @@ public final class ShowCommand implements Callable<Integer>
             case "vifs" -> VIFS;
             case "neighbors", "neighbours" -> NEIGHBORS;
             case "events" -> EVENTS;
-            default -> throw new IllegalArgumentException("show what? routes, vifs, neighbors or events, not '" + what + "'");
+            case "bfd" -> BFD;
+            case "probes" -> PROBES;
+            default -> throw new IllegalArgumentException("show what? routes, vifs, neighbors, events, bfd or probes, not '" +
+                what + "'");
         };
         final String path = "neighbours".equals(what) ? "neighbors" : what;
         final String body = fetch(URI.create("http://" + api + "/api/" + path));

@@ -312,9 +312,16 @@ public final class GatewayRuntime implements AutoCloseable
         }
     }
 
-    /** Starts the data plane's threads. */
+    /**
+     * Starts the VIFs' failure detectors (BFD, health probes) and the data plane's threads. An offline replay
+     * never calls this: probes nobody answers would take its VIFs down.
+     */
     public void start()
     {
+        for (final VifConfig v : config.vifs())
+        {
+            VifLiveness.start(dataplane, vifIds.get(v.name()), v, notes::add);
+        }
         dataplane.start();
     }
 
