@@ -13,6 +13,9 @@ import java.util.function.LongSupplier;
  */
 public final class FpmCounters
 {
+    /** Type id of the FPM counters in the counters file, after the data plane's {@code CounterKind}s. */
+    public static final int COUNTER_KIND = 1101;
+
     public static final int FRAMES = 0;
     public static final int BYTES = 1;
     public static final int NEW_ROUTE = 2;

@@ -388,7 +388,7 @@ public final class GatewayRuntime implements AutoCloseable
             }
         }), this::changeRib, options.protocols(), counters, log);
         dataplane.run(() -> counters.forEach((label, value) ->
-            dataplane.addControlCounter(label, org.vbgw.dataplane.counters.CounterKind.FPM, value)));
+            dataplane.addControlCounter(label, org.vbgw.agent.fpm.FpmCounters.COUNTER_KIND, value)));
         fpm = new org.vbgw.agent.fpm.FpmServer(options, table, counters, log);
         return fpm;
     }
