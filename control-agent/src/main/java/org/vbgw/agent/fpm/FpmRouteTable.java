@@ -282,7 +282,7 @@ public final class FpmRouteTable
             {
                 return;
             }
-            if (old != null && old.source() == source)
+            if (old != null && old.source() == source && old.distance() != distance)
             {
                 // Same source, another distance: the old slot goes inside this transaction, which the journal
                 // applies as one change, so the prefix is never without a route.
@@ -293,7 +293,7 @@ public final class FpmRouteTable
             {
                 // Add the new candidate before removing another source's, so the best never goes missing.
                 rib.add(source, p, paths, distance);
-                if (old != null)
+                if (old != null && old.source() != source)
                 {
                     rib.remove(old.source(), p);
                 }
