@@ -56,6 +56,18 @@ public final class RunCommand implements Callable<Integer>
         description = "Address of /metrics and /api (default: ${DEFAULT-VALUE}; 'off' for none).")
     String http;
 
+    @Option(names = "--fpm", arity = "0..1", fallbackValue = "127.0.0.1:2620", paramLabel = "ADDR",
+        description = "Serve zebra's FPM feed (dplane_fpm_nl) on ADDR (default when given alone: ${FALLBACK-VALUE}).")
+    String fpm;
+
+    @Option(names = "--fpm-protocols", split = ",", defaultValue = "bgp,static", paramLabel = "PROTO",
+        description = "zebra's routes to take into the RIB (default: ${DEFAULT-VALUE}; also ospf, isis, rip, eigrp, babel, openfabric).")
+    java.util.List<String> fpmProtocols;
+
+    @Option(names = "--fpm-grace-s", defaultValue = "120", paramLabel = "SECONDS",
+        description = "How long FRR's routes stay after zebra disconnects (default: ${DEFAULT-VALUE}).")
+    long fpmGraceS;
+
     @Option(names = "--tx", defaultValue = "SEND", description = "Transmit mode: RING or SEND (default: ${DEFAULT-VALUE}).")
     PacketSocketOptions.TxMode txMode;
 
@@ -88,6 +100,25 @@ public final class RunCommand implements Callable<Integer>
             runtime.close();
             throw ex;
         }
+        if (fpm != null)
+        {
+            try
+            {
+                runtime.startFpm(new org.vbgw.agent.fpm.FpmOptions(org.vbgw.agent.fpm.FpmOptions.parseAddress(fpm),
+                    fpmProtocols.stream().map(org.vbgw.agent.fpm.Netlink::protocolNumber).toList(), fpmGraceS * 1000),
+                    line ->
+                    {
+                        err.println(line);
+                        err.flush();
+                    });
+            }
+            catch (final java.io.IOException | RuntimeException ex)
+            {
+                runtime.close();
+                bypass.close();
+                throw ex;
+            }
+        }
         final ApiServer api = "off".equals(http) ? null : startApi(runtime);
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -111,7 +142,8 @@ public final class RunCommand implements Callable<Integer>
         runtime.notes().forEach(n -> out.println("note: " + n));
         out.println("vbgw running: " + runtime.dataplane().fib().routeCount() + " routes; counters in " + countersFile +
             " (vbgw stat); journal in " + stateDir.resolve("journal") +
-            (api != null ? "; http://" + http + "/metrics and /api/{vifs,routes,neighbors,events}" : ""));
+            (api != null ? "; http://" + http + "/metrics and /api/{vifs,routes,neighbors,events}" : "") +
+            (fpm != null ? "; FPM (zebra) on " + fpm : ""));
         out.flush();
         stopped.await();
         return 0;

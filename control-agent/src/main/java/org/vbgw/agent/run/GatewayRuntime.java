@@ -59,6 +59,7 @@ public final class GatewayRuntime implements AutoCloseable
     private final List<String> notes = new ArrayList<>();
     private final Port[][] handles;
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
+    private org.vbgw.agent.fpm.FpmServer fpm;
 
     /**
      * @param ports    opens the port of a port config (a PacketSocket on its interface, or a MemoryPort in tests).
@@ -354,6 +355,54 @@ public final class GatewayRuntime implements AutoCloseable
         return rib.remove(RouteSource.API, prefix);
     }
 
+    /**
+     * Applies {@code change} to the RIB as one journal transaction, which the data plane applies as one change
+     * (a path change never shows the prefix missing). Any thread: serialized with the other RIB writers.
+     */
+    public synchronized void changeRib(final java.util.function.Consumer<Rib> change)
+    {
+        journal.transactionBegin();
+        try
+        {
+            change.accept(rib);
+        }
+        finally
+        {
+            journal.transactionEnd();
+        }
+    }
+
+    /**
+     * Starts the FPM server zebra feeds its routes through (see {@code org.vbgw.agent.fpm}); its counters appear
+     * in the counters file and {@code /metrics} as {@code fpm ...}. At most once.
+     */
+    public synchronized org.vbgw.agent.fpm.FpmServer startFpm(final org.vbgw.agent.fpm.FpmOptions options,
+        final java.util.function.Consumer<String> log) throws java.io.IOException
+    {
+        if (fpm != null)
+        {
+            throw new IllegalStateException("the FPM server is already running on " + fpm.localAddress());
+        }
+        final Map<String, Integer> taps = new HashMap<>();
+        vifs.forEach(v -> taps.put(new HostTapSpec(v.name(), 0, 0, List.of()).interfaceName(), v.id()));
+        final var counters = new org.vbgw.agent.fpm.FpmCounters();
+        final var table = new org.vbgw.agent.fpm.FpmRouteTable(new org.vbgw.agent.fpm.TapVifResolver(taps, gw ->
+        {
+            try
+            {
+                return vifFor(gw);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return org.vbgw.agent.fpm.VifResolver.NO_VIF;
+            }
+        }), this::changeRib, options.protocols(), counters, log);
+        dataplane.run(() -> counters.forEach((label, value) ->
+            dataplane.addControlCounter(label, org.vbgw.agent.fpm.FpmCounters.COUNTER_KIND, value)));
+        fpm = new org.vbgw.agent.fpm.FpmServer(options, table, counters, log);
+        return fpm;
+    }
+
     public Rib rib()
     {
         return rib;
@@ -394,6 +443,10 @@ public final class GatewayRuntime implements AutoCloseable
     @Override
     public void close()
     {
+        if (fpm != null)
+        {
+            fpm.close();
+        }
         dataplane.close();
         journal.close();
         closeAll(handles);
