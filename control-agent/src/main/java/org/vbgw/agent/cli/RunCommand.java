@@ -2,6 +2,10 @@ package org.vbgw.agent.cli;
 
 import org.vbgw.agent.config.ConfigCheck;
 import org.vbgw.agent.config.Diagnostic;
+import org.vbgw.agent.frr.BgpSessions;
+import org.vbgw.agent.frr.FrrConfig;
+import org.vbgw.agent.frr.FrrDaemons;
+import org.vbgw.agent.frr.Vtysh;
 import org.vbgw.agent.http.ApiServer;
 import org.vbgw.agent.http.GatewayViews;
 import org.vbgw.agent.run.GatewayRuntime;
@@ -27,7 +31,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code vbgw run CONFIG}: the gateway. Checks the config, opens the ports (AF_PACKET on each port's
  * interface), a host TAP per VIF for BGP and other traffic to the gateway's own addresses, programs the FIB
- * through the journal and forwards until stopped (SIGTERM or Ctrl-C), closing everything it opened.
+ * through the journal, starts FRR when a VIF runs BGP (unless {@code --no-frr}), and forwards until stopped
+ * (SIGTERM or Ctrl-C), closing everything it opened.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the gateway described by a config file.")
 public final class RunCommand implements Callable<Integer>
@@ -55,6 +60,14 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--http", defaultValue = "127.0.0.1:9468",
         description = "Address of /metrics and /api (default: ${DEFAULT-VALUE}; 'off' for none).")
     String http;
+
+    @Option(names = "--no-frr", description = "Do not start FRR for the config's BGP sessions (you run your own, in this " +
+        "network namespace, on the VIFs' TAPs).")
+    boolean noFrr;
+
+    @Option(names = "--fpm", defaultValue = "127.0.0.1:2620",
+        description = "The agent's FPM server, where zebra sends the routes FRR selects (default: ${DEFAULT-VALUE}).")
+    String fpm;
 
     @Option(names = "--tx", defaultValue = "SEND", description = "Transmit mode: RING or SEND (default: ${DEFAULT-VALUE}).")
     PacketSocketOptions.TxMode txMode;
@@ -88,7 +101,17 @@ public final class RunCommand implements Callable<Integer>
             runtime.close();
             throw ex;
         }
-        final ApiServer api = "off".equals(http) ? null : startApi(runtime);
+        final ApiServer api;
+        try
+        {
+            api = "off".equals(http) ? null : startApi(runtime);
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            runtime.close();
+            bypass.close();
+            throw ex;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
@@ -103,15 +126,23 @@ public final class RunCommand implements Callable<Integer>
         // Program the FIB before the first frame is forwarded, so the gateway starts with its full table.
         runtime.applyJournal();
         runtime.start();
+        final java.util.Optional<FrrDaemons> frr = noFrr || noTaps ? java.util.Optional.empty()
+            : runtime.startFrr(stateDir.resolve("frr"), FrrConfig.Fpm.parse(fpm));
+        if (api != null && !noTaps)
+        {
+            final Vtysh vtysh = new Vtysh(stateDir.resolve("frr"));
+            api.json("bgp", () -> BgpSessions.toJson(BgpSessions.query(vtysh)));
+        }
         for (final Vif vif : runtime.vifs())
         {
             out.printf("vif %-20s port %-12s vlan %-9s %s%n", vif.name(), runtime.dataplane().port(vif.portIndex()).name(),
                 vif.outerVlan() + (vif.innerVlan() != 0 ? "." + vif.innerVlan() : ""), vif.addresses());
         }
+        frr.ifPresent(f -> out.println("frr: zebra and bgpd in " + f.directory() + " (vbgw show bgp), zebra's FPM to " + fpm));
         runtime.notes().forEach(n -> out.println("note: " + n));
         out.println("vbgw running: " + runtime.dataplane().fib().routeCount() + " routes; counters in " + countersFile +
             " (vbgw stat); journal in " + stateDir.resolve("journal") +
-            (api != null ? "; http://" + http + "/metrics and /api/{vifs,routes,neighbors,events}" : ""));
+            (api != null ? "; http://" + http + "/metrics and /api/{vifs,routes,rib,neighbors,events,bgp}" : ""));
         out.flush();
         stopped.await();
         return 0;
@@ -128,6 +159,7 @@ public final class RunCommand implements Callable<Integer>
             Integer.parseInt(http.substring(colon + 1))), runtime.dataplane().counters());
         GatewayViews.register(api, runtime.dataplane());
         GatewayViews.registerRouteChanges(api, runtime);
+        GatewayViews.registerRib(api, runtime);
         return api;
     }
 

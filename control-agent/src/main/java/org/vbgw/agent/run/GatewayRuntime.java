@@ -10,6 +10,8 @@ import org.vbgw.agent.config.StaticRoute;
 import org.vbgw.agent.config.VifConfig;
 import org.vbgw.agent.config.VpcAttachment;
 import org.vbgw.agent.config.VpnBackup;
+import org.vbgw.agent.frr.FrrConfig;
+import org.vbgw.agent.frr.FrrDaemons;
 import org.vbgw.agent.journal.FibJournal;
 import org.vbgw.agent.journal.JournalApplier;
 import org.vbgw.agent.rib.Rib;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -59,6 +62,7 @@ public final class GatewayRuntime implements AutoCloseable
     private final List<String> notes = new ArrayList<>();
     private final Port[][] handles;
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
+    private FrrDaemons frr;
 
     /**
      * @param ports    opens the port of a port config (a PacketSocket on its interface, or a MemoryPort in tests).
@@ -315,6 +319,26 @@ public final class GatewayRuntime implements AutoCloseable
         dataplane.start();
     }
 
+    /**
+     * Starts FRR (zebra with FPM toward {@code fpm}, and bgpd) for the config's BGP sessions, in this process's
+     * network namespace where the VIFs' host TAPs are, with its files in {@code directory}; {@link #close()} stops
+     * it. Does nothing when no VIF runs BGP. Call once, after {@link #start()}.
+     */
+    public synchronized Optional<FrrDaemons> startFrr(final Path directory, final FrrConfig.Fpm fpm)
+    {
+        if (frr == null && FrrConfig.hasBgp(config))
+        {
+            frr = FrrDaemons.start(directory, FrrConfig.render(config, fpm).toRun());
+        }
+        return Optional.ofNullable(frr);
+    }
+
+    /** Every RIB candidate with its source (for {@code /api/rib}); under the same lock as route changes. */
+    public synchronized List<org.vbgw.agent.rib.RibRoute> ribRoutes()
+    {
+        return rib.routes();
+    }
+
     public Dataplane dataplane()
     {
         return dataplane;
@@ -384,6 +408,16 @@ public final class GatewayRuntime implements AutoCloseable
     @Override
     public void close()
     {
+        final FrrDaemons routing;
+        synchronized (this)
+        {
+            routing = frr;
+        }
+        if (routing != null)
+        {
+            // BGP first: peers see the sessions close while the data plane still forwards.
+            routing.close();
+        }
         dataplane.close();
         journal.close();
         closeAll(handles);
