@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * running in the same directory (found by pid file), and starts the daemons in order in the foreground, as
  * children. A supervisor thread restarts a daemon that dies, after a back-off that doubles from
  * {@link #FIRST_BACKOFF} to {@link #MAX_BACKOFF} while it keeps dying and starts again once it stayed up for
- * {@link #STABLE_AFTER}. {@link #close()} stops them in reverse order, SIGTERM first and SIGKILL after
+ * {@link #STABLE_AFTER}; when zebra dies its clients are restarted with it, after it listens again (see
+ * {@link #restartClientsOfZebra}). {@link #close()} stops them in reverse order, SIGTERM first and SIGKILL after
  * {@link #STOP_TIMEOUT}; a JVM shutdown hook does the same should the owner never close it. Every process it
  * started is gone when {@code close()} returns.
  * <p>
@@ -273,13 +274,18 @@ public final class FrrDaemons implements AutoCloseable
         if (d.process != null)
         {
             // Just found dead: note it and schedule the restart.
-            final long upNs = now - d.startedNs;
-            d.backoff = upNs > STABLE_AFTER.toNanos() ? FIRST_BACKOFF
-                : d.backoff == null ? FIRST_BACKOFF : min(d.backoff.multipliedBy(2), MAX_BACKOFF);
-            d.restartAtNs = now + d.backoff.toNanos();
             System.err.println("vbgw: FRR " + d.spec.name() + " (pid " + d.process.pid() + ") exited with status " +
-                d.process.exitValue() + "; restarting it in " + d.backoff.toMillis() + " ms");
-            d.process = null;
+                d.process.exitValue() + "; restarting it");
+            scheduleRestart(d, now);
+            if (isZebra(d))
+            {
+                restartClientsOfZebra(now);
+            }
+            return;
+        }
+        if (!isZebra(d) && !zebraListening())
+        {
+            // A client started before zebra listens would wait for its reconnect timer; start it right after.
             return;
         }
         if (now - d.restartAtNs >= 0)
@@ -296,6 +302,69 @@ public final class FrrDaemons implements AutoCloseable
                 System.err.println("vbgw: cannot restart FRR " + d.spec.name() + ": " + ex.getMessage());
             }
         }
+    }
+
+    private void scheduleRestart(final Supervised d, final long now)
+    {
+        final long upNs = now - d.startedNs;
+        d.backoff = upNs > STABLE_AFTER.toNanos() ? FIRST_BACKOFF
+            : d.backoff == null ? FIRST_BACKOFF : min(d.backoff.multipliedBy(2), MAX_BACKOFF);
+        d.restartAtNs = now + d.backoff.toNanos();
+        d.process = null;
+    }
+
+    /**
+     * A restarted zebra does not get its clients' routes back: FRR 8.4's bgpd reconnects but does not announce
+     * again (seen here: zebra's RIB stays without BGP routes), which is why FRR's own watchfrr restarts every
+     * daemon when zebra dies. So do we. The clients get SIGKILL, not SIGTERM: bgpd would send its peers a Cease
+     * and they would drop our routes, while a vanished TCP connection lets them keep the routes as stale until
+     * the restarted bgpd is back (graceful restart; the data plane forwards meanwhile).
+     */
+    private void restartClientsOfZebra(final long now)
+    {
+        try
+        {
+            Files.deleteIfExists(directory.resolve("zserv.api"));
+        }
+        catch (final IOException ignored)
+        {
+            // The new zebra replaces it.
+        }
+        for (final Supervised c : daemons)
+        {
+            if (!isZebra(c) && c.process != null)
+            {
+                final Process p = c.process;
+                p.destroyForcibly();
+                try
+                {
+                    p.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                System.err.println("vbgw: FRR " + c.spec.name() + " (pid " + p.pid() + ") restarted with zebra");
+                scheduleRestart(c, now);
+            }
+        }
+    }
+
+    private static boolean isZebra(final Supervised d)
+    {
+        return "zebra".equals(d.spec.name());
+    }
+
+    private boolean zebraListening()
+    {
+        for (final Supervised d : daemons)
+        {
+            if (isZebra(d) && (d.process == null || !d.process.isAlive() || !Files.exists(directory.resolve("zserv.api"))))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Duration min(final Duration a, final Duration b)
