@@ -37,6 +37,9 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the gateway described by a config file.")
 public final class RunCommand implements Callable<Integer>
 {
+    /** Where FRR's packages put the vty sockets of an FRR started by its own init scripts. */
+    static final Path OWN_FRR_VTY_DIR = Path.of("/var/run/frr");
+
     @Spec
     CommandSpec spec;
 
@@ -130,7 +133,8 @@ public final class RunCommand implements Callable<Integer>
             : runtime.startFrr(stateDir.resolve("frr"), FrrConfig.Fpm.parse(fpm));
         if (api != null && !noTaps)
         {
-            final Vtysh vtysh = new Vtysh(stateDir.resolve("frr"));
+            // An operator's own FRR (--no-frr) keeps its vty sockets where FRR's packages put them.
+            final Vtysh vtysh = new Vtysh(noFrr ? OWN_FRR_VTY_DIR : stateDir.resolve("frr"));
             api.json("bgp", () -> BgpSessions.toJson(BgpSessions.query(vtysh)));
         }
         for (final Vif vif : runtime.vifs())
