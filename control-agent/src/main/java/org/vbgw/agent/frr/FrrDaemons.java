@@ -2,16 +2,8 @@ package org.vbgw.agent.frr;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.nio.file.attribute.UserPrincipalLookupService;
-import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * started is gone when {@code close()} returns.
  * <p>
  * Debian's FRR daemons drop privileges to user {@code frr} (group {@code frr}), so the directory is chowned to
- * it and every directory above it must let others through ({@code o+x}).
+ * it and every directory above it must let others through ({@code o+x}); see {@link FrrDirectory}.
  * <p>
  * Threads: {@code start} and {@code close} on the owner's thread; the supervisor on its own. Process handles are
  * guarded by {@code this}.
@@ -48,8 +40,9 @@ public final class FrrDaemons implements AutoCloseable
 
     /** Where Debian's (and FRR's own packages') daemons are. */
     public static final Path DEFAULT_BINARIES = Path.of("/usr/lib/frr");
-    public static final String FRR_USER = "frr";
+    public static final String FRR_USER = FrrDirectory.FRR_USER;
 
+    private final FrrDirectory files;
     private final Path directory;
     private final Path binaries;
     private final List<String> launcher;
@@ -58,9 +51,10 @@ public final class FrrDaemons implements AutoCloseable
     private final Thread shutdownHook;
     private volatile boolean stopping;
 
-    private FrrDaemons(final Path directory, final Path binaries, final List<String> launcher, final List<FrrDaemon> run)
+    private FrrDaemons(final FrrDirectory files, final Path binaries, final List<String> launcher, final List<FrrDaemon> run)
     {
-        this.directory = directory;
+        this.files = files;
+        this.directory = files.path();
         this.binaries = binaries;
         this.launcher = List.copyOf(launcher);
         for (final FrrDaemon d : run)
@@ -103,12 +97,10 @@ public final class FrrDaemons implements AutoCloseable
                     ": install FRR (Debian: apt-get install frr)");
             }
         }
-        final Path dir = directory.toAbsolutePath().normalize();
-        final FrrDaemons frr = new FrrDaemons(dir, binaries, launcher, run);
+        final FrrDaemons frr = new FrrDaemons(FrrDirectory.prepare(directory, run, STOP_TIMEOUT.toMillis()), binaries,
+            launcher, run);
         try
         {
-            frr.prepareDirectory();
-            frr.killLeftovers();
             Runtime.getRuntime().addShutdownHook(frr.shutdownHook);
             synchronized (frr)
             {
@@ -118,7 +110,7 @@ public final class FrrDaemons implements AutoCloseable
                     if ("zebra".equals(d.spec.name()))
                     {
                         // Clients retry, but a bgpd that finds zebra at once announces sooner.
-                        frr.awaitPath(dir.resolve("zserv.api"), Duration.ofSeconds(10), d);
+                        frr.awaitPath(frr.files.zserv(), Duration.ofSeconds(10), d);
                     }
                 }
             }
@@ -149,7 +141,7 @@ public final class FrrDaemons implements AutoCloseable
     {
         for (final Supervised d : daemons)
         {
-            awaitPath(directory.resolve(d.spec.name() + ".vty"), timeout, d);
+            awaitPath(files.vty(d.spec.name()), timeout, d);
         }
     }
 
@@ -169,7 +161,7 @@ public final class FrrDaemons implements AutoCloseable
     /** The last lines of a daemon's log file, for error messages. */
     public String logTail(final String daemon)
     {
-        return tail(directory.resolve(daemon + ".log"), 20) + tail(directory.resolve(daemon + ".out"), 10);
+        return files.logTail(daemon);
     }
 
     /** Stops every daemon (SIGTERM, then SIGKILL after {@link #STOP_TIMEOUT}) and the supervisor. Idempotent. */
@@ -322,14 +314,7 @@ public final class FrrDaemons implements AutoCloseable
      */
     private void restartClientsOfZebra(final long now)
     {
-        try
-        {
-            Files.deleteIfExists(directory.resolve("zserv.api"));
-        }
-        catch (final IOException ignored)
-        {
-            // The new zebra replaces it.
-        }
+        files.removeStale(files.zserv());
         for (final Supervised c : daemons)
         {
             if (!isZebra(c) && c.process != null)
@@ -359,7 +344,7 @@ public final class FrrDaemons implements AutoCloseable
     {
         for (final Supervised d : daemons)
         {
-            if (isZebra(d) && (d.process == null || !d.process.isAlive() || !Files.exists(directory.resolve("zserv.api"))))
+            if (isZebra(d) && (d.process == null || !d.process.isAlive() || !Files.exists(files.zserv())))
             {
                 return false;
             }
@@ -377,17 +362,17 @@ public final class FrrDaemons implements AutoCloseable
         final String name = d.spec.name();
         final List<String> command = new ArrayList<>(launcher);
         command.add(binaries.resolve(name).toString());
-        command.addAll(List.of("-f", directory.resolve(name + ".conf").toString(),
-            "-i", directory.resolve(name + ".pid").toString(),
-            "-z", directory.resolve("zserv.api").toString(),
+        command.addAll(List.of("-f", files.config(name).toString(),
+            "-i", files.pidFile(name).toString(),
+            "-z", files.zserv().toString(),
             "--vty_socket", directory.toString(),
             // No vty on TCP: vtysh reaches the daemons through the sockets in the directory.
             "-A", "127.0.0.1", "-P", "0",
-            "--log", "file:" + directory.resolve(name + ".log"), "--log-level", "informational",
+            "--log", "file:" + files.log(name), "--log-level", "informational",
             "-u", FRR_USER, "-g", FRR_USER));
         command.addAll(d.spec.arguments());
         final ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve(name + ".out").toFile()));
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(files.output(name).toFile()));
         try
         {
             d.process = pb.start();
@@ -428,152 +413,6 @@ public final class FrrDaemons implements AutoCloseable
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted waiting for FRR's " + d.spec.name(), ex);
             }
-        }
-    }
-
-    /** Creates the directory, owned by frr, and writes the configs (MD5 keys inside: readable by frr only). */
-    private void prepareDirectory()
-    {
-        try
-        {
-            final UserPrincipalLookupService users = directory.getFileSystem().getUserPrincipalLookupService();
-            final UserPrincipal user;
-            final GroupPrincipal group;
-            try
-            {
-                user = users.lookupPrincipalByName(FRR_USER);
-                group = users.lookupPrincipalByGroupName(FRR_USER);
-            }
-            catch (final UserPrincipalNotFoundException ex)
-            {
-                throw new IllegalStateException("FRR's daemons run as user and group " + FRR_USER +
-                    ", which this system does not have: install FRR (Debian: apt-get install frr)", ex);
-            }
-            Files.createDirectories(directory);
-            for (Path p = directory.getParent(); p != null; p = p.getParent())
-            {
-                if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE) &&
-                    !Files.getOwner(p).equals(user))
-                {
-                    throw new IllegalStateException("FRR runs as user " + FRR_USER + " and cannot reach " + directory +
-                        " because " + p + " is not searchable by others: chmod o+x " + p + ", or choose another state directory");
-                }
-            }
-            own(directory, user, group, "rwxr-x---");
-            for (final Supervised d : daemons)
-            {
-                final Path conf = directory.resolve(d.spec.name() + ".conf");
-                Files.writeString(conf, d.spec.config(), StandardCharsets.UTF_8);
-                own(conf, user, group, "rw-r-----");
-            }
-        }
-        catch (final IOException ex)
-        {
-            throw new UncheckedIOException("cannot prepare FRR's directory " + directory + ": " + ex.getMessage(), ex);
-        }
-    }
-
-    private static void own(final Path path, final UserPrincipal user, final GroupPrincipal group, final String mode)
-        throws IOException
-    {
-        final PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class);
-        view.setOwner(user);
-        view.setGroup(group);
-        view.setPermissions(PosixFilePermissions.fromString(mode));
-    }
-
-    /**
-     * An agent killed with SIGKILL leaves its daemons running; the next one in the same directory ends them
-     * (only processes whose command line names this directory, so a pid reused by another program is safe).
-     */
-    private void killLeftovers()
-    {
-        for (final Supervised d : daemons)
-        {
-            final Path pidFile = directory.resolve(d.spec.name() + ".pid");
-            if (!Files.exists(pidFile))
-            {
-                continue;
-            }
-            try
-            {
-                final long pid = Long.parseLong(Files.readString(pidFile).trim());
-                final Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-                if (handle.isPresent() && commandLine(pid).contains(directory.toString()))
-                {
-                    System.err.println("vbgw: stopping FRR " + d.spec.name() + " (pid " + pid + ") left running in " + directory);
-                    handle.get().destroy();
-                    if (!waitGone(handle.get()))
-                    {
-                        handle.get().destroyForcibly();
-                        waitGone(handle.get());
-                    }
-                }
-                Files.deleteIfExists(pidFile);
-            }
-            catch (final IOException | NumberFormatException ignored)
-            {
-                // No readable pid: nothing of ours to stop.
-            }
-        }
-        for (final Supervised d : daemons)
-        {
-            try
-            {
-                // Stale sockets would make the readiness wait return before the new daemon listens.
-                Files.deleteIfExists(directory.resolve(d.spec.name() + ".vty"));
-            }
-            catch (final IOException ignored)
-            {
-                // The daemon replaces it anyway.
-            }
-        }
-        try
-        {
-            Files.deleteIfExists(directory.resolve("zserv.api"));
-        }
-        catch (final IOException ignored)
-        {
-            // zebra replaces it anyway.
-        }
-    }
-
-    private static boolean waitGone(final ProcessHandle handle)
-    {
-        try
-        {
-            handle.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        }
-        catch (final Exception ex)
-        {
-            return !handle.isAlive();
-        }
-    }
-
-    private static String commandLine(final long pid)
-    {
-        try
-        {
-            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
-                .replace('\0', ' ');
-        }
-        catch (final IOException ex)
-        {
-            return "";
-        }
-    }
-
-    private static String tail(final Path file, final int lines)
-    {
-        try
-        {
-            final List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size())) + "\n";
-        }
-        catch (final IOException ex)
-        {
-            return "";
         }
     }
 
