@@ -34,7 +34,8 @@ public final class ConfigLoader
     static final List<String> VIF_KEYS = List.of("name", "port", "vlan", "inner-vlan", "mac", "ipv4", "ipv6", "bgp",
         "bfd", "bandwidth-mbps", "weight", "remote-subnets", "health-check", "description");
     static final List<String> INTERCONNECT_KEYS = List.of("local", "peer");
-    static final List<String> BGP_KEYS = List.of("peer-asn", "md5-key", "hold-time-s", "as-path-prepend", "local-pref");
+    static final List<String> BGP_KEYS = List.of("peer-asn", "md5-key", "hold-time-s", "as-path-prepend", "local-pref",
+        "max-prefixes");
     static final List<String> BFD_KEYS = List.of("min-tx-ms", "min-rx-ms", "multiplier", "hold-down-ms", "auth-type",
         "auth-key-id", "auth-key");
     static final List<String> HEALTH_KEYS = List.of("source-ip", "destination-ip", "interval-ms", "count",
@@ -207,6 +208,11 @@ public final class ConfigLoader
         {
             diagnostics.error(m.pathOf("md5-key"), "MD5 key is " + key.length() + " characters long; Linux allows at most " + MAX_MD5_KEY);
         }
+        if (key != null && (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7F)))
+        {
+            // FRR reads the key as one word of its config language; Linux takes any bytes, FRR does not.
+            diagnostics.error(m.pathOf("md5-key"), "MD5 key must be printable ASCII without spaces (FRR reads it as one word)");
+        }
         Integer hold = m.integer("hold-time-s", "hold-time-s", 0, 65535, BgpSession.DEFAULT_HOLD_TIME_S);
         if (hold != null && (hold == 1 || hold == 2))
         {
@@ -215,8 +221,10 @@ public final class ConfigLoader
         }
         final Integer prepend = m.integer("as-path-prepend", "as-path-prepend", 0, 10, 0);
         final Long localPref = m.number("local-pref", "local-pref", 0, MAX_ASN, null);
+        // FRR's maximum-prefix takes 1..4294967295.
+        final Long maxPrefixes = m.number("max-prefixes", "max-prefixes", 1, MAX_ASN, BgpSession.DEFAULT_MAX_PREFIXES);
         return new BgpSession(peerAsn, key, hold == null ? BgpSession.DEFAULT_HOLD_TIME_S : hold,
-            prepend == null ? 0 : prepend, localPref);
+            prepend == null ? 0 : prepend, localPref, maxPrefixes == null ? BgpSession.DEFAULT_MAX_PREFIXES : maxPrefixes);
     }
 
     private BfdTimers bfd(final YamlMapping m)

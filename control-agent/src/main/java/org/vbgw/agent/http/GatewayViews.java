@@ -160,6 +160,32 @@ public final class GatewayViews
         });
     }
 
+    /**
+     * Serves {@code /api/rib}: every candidate route with its source, distance and whether it is the installed
+     * one (what {@code vbgw check fib} compares with FRR). Read under the runtime's lock, like route changes.
+     */
+    public static void registerRib(final ApiServer server, final org.vbgw.agent.run.GatewayRuntime runtime)
+    {
+        server.json("rib", () -> rib(runtime.ribRoutes()));
+    }
+
+    static String rib(final List<org.vbgw.agent.rib.RibRoute> routes)
+    {
+        final List<String> items = new ArrayList<>();
+        for (final org.vbgw.agent.rib.RibRoute r : routes)
+        {
+            final List<String> paths = new ArrayList<>();
+            for (final org.vbgw.agent.rib.RibPath p : r.paths())
+            {
+                paths.add("{\"vif\":" + p.vifId() + ",\"via\":" + (p.gateway() == null ? "\"attached\""
+                    : str(IpPrefix.format(p.gateway().ipv6(), p.gateway().hi(), p.gateway().lo()))) + ",\"weight\":" + p.weight() + "}");
+            }
+            items.add("{\"prefix\":" + str(r.prefix().toString()) + ",\"source\":" + str(r.source().name()) +
+                ",\"distance\":" + r.distance() + ",\"installed\":" + r.installed() + ",\"paths\":" + paths + "}");
+        }
+        return items.toString();
+    }
+
     static String vifs(final Dataplane dp)
     {
         final var snapshot = dp.vifs().snapshot();

@@ -10,6 +10,8 @@ import org.vbgw.agent.config.StaticRoute;
 import org.vbgw.agent.config.VifConfig;
 import org.vbgw.agent.config.VpcAttachment;
 import org.vbgw.agent.config.VpnBackup;
+import org.vbgw.agent.frr.FrrConfig;
+import org.vbgw.agent.frr.FrrDaemons;
 import org.vbgw.agent.journal.FibJournal;
 import org.vbgw.agent.journal.JournalApplier;
 import org.vbgw.agent.rib.Rib;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -60,6 +63,7 @@ public final class GatewayRuntime implements AutoCloseable
     private final Port[][] handles;
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
     private org.vbgw.agent.fpm.FpmServer fpm;
+    private FrrDaemons frr;
 
     /**
      * @param ports    opens the port of a port config (a PacketSocket on its interface, or a MemoryPort in tests).
@@ -326,6 +330,26 @@ public final class GatewayRuntime implements AutoCloseable
         dataplane.start();
     }
 
+    /**
+     * Starts FRR (zebra with FPM toward {@code fpm}, and bgpd) for the config's BGP sessions, in this process's
+     * network namespace where the VIFs' host TAPs are, with its files in {@code directory}; {@link #close()} stops
+     * it. Does nothing when no VIF runs BGP. Call once, after {@link #start()}.
+     */
+    public synchronized Optional<FrrDaemons> startFrr(final Path directory, final FrrConfig.Fpm fpm)
+    {
+        if (frr == null && FrrConfig.hasBgp(config))
+        {
+            frr = FrrDaemons.start(directory, FrrConfig.render(config, fpm).toRun());
+        }
+        return Optional.ofNullable(frr);
+    }
+
+    /** Every RIB candidate with its source (for {@code /api/rib}); under the same lock as route changes. */
+    public synchronized List<org.vbgw.agent.rib.RibRoute> ribRoutes()
+    {
+        return rib.routes();
+    }
+
     public Dataplane dataplane()
     {
         return dataplane;
@@ -443,9 +467,21 @@ public final class GatewayRuntime implements AutoCloseable
     @Override
     public void close()
     {
-        if (fpm != null)
+        final FrrDaemons routing;
+        final org.vbgw.agent.fpm.FpmServer fpmServer;
+        synchronized (this)
         {
-            fpm.close();
+            routing = frr;
+            fpmServer = fpm;
+        }
+        if (routing != null)
+        {
+            // BGP first: peers see the sessions close while the data plane still forwards.
+            routing.close();
+        }
+        if (fpmServer != null)
+        {
+            fpmServer.close();
         }
         dataplane.close();
         journal.close();

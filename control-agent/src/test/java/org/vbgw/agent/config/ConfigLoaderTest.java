@@ -228,6 +228,23 @@ class ConfigLoaderTest
     }
 
     @Test
+    void md5KeyMustBeOneWordForFrr()
+    {
+        assertEquals(List.of("gw.yaml:23:37: vifs[0].bgp.md5-key: MD5 key must be printable ASCII without spaces (FRR reads it as one word)"),
+            errors(with("    bgp: {peer-asn: 64512}", "    bgp: {peer-asn: 64512, md5-key: 'two words'}")));
+    }
+
+    @Test
+    void maxPrefixesDefaultsAndRange()
+    {
+        assertEquals(BgpSession.DEFAULT_MAX_PREFIXES, check(BASE).config().vifs().get(0).bgp().maxPrefixes());
+        assertEquals(50, check(with("    bgp: {peer-asn: 64512}", "    bgp: {peer-asn: 64512, max-prefixes: 50}"))
+            .config().vifs().get(0).bgp().maxPrefixes());
+        assertEquals(List.of("gw.yaml:23:42: vifs[0].bgp.max-prefixes: max-prefixes 0 out of range 1..4294967295"),
+            errors(with("    bgp: {peer-asn: 64512}", "    bgp: {peer-asn: 64512, max-prefixes: 0}")));
+    }
+
+    @Test
     void anchorsAndMergeKeysShareSettingsAndKeepTheAnchoredPosition()
     {
         // vif-a defines the BFD timers once; vif-b merges them and overrides the multiplier.
