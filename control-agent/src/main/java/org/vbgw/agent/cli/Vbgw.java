@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "vbgw 0.1.0",
     description = "Virtual border gateway: a user-space forwarder and the agent that programs it.",
-    subcommands = { RunCommand.class, CheckCommand.class, ShowCommand.class, RouteCommand.class, StatCommand.class,
+    subcommands = { RunCommand.class, CheckCommand.class, ClientConfigCommand.class, ShowCommand.class, RouteCommand.class, StatCommand.class,
         JournalCommand.class,
         ReplayCommand.class,
         FibCommand.class,

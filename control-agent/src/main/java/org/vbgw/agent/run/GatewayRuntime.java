@@ -18,6 +18,7 @@ import org.vbgw.agent.rib.Rib;
 import org.vbgw.agent.rib.RibPath;
 import org.vbgw.agent.rib.RouteSource;
 import org.vbgw.dataplane.Dataplane;
+import org.vbgw.dataplane.counters.CounterKind;
 import org.vbgw.dataplane.vif.SourceCheck;
 import org.vbgw.dataplane.vif.Vif;
 import org.vbgw.fib.IpPrefix;
@@ -102,6 +103,9 @@ public final class GatewayRuntime implements AutoCloseable
         }
         this.handles = opened;
         this.dataplane = new Dataplane(opened, dpConfig, new org.agrona.concurrent.OffsetEpochNanoClock());
+        // The sizes beside the fill levels, so an alert can say "near capacity" without knowing the build's defaults.
+        dataplane.addControlCounter("fib next_hops_capacity", CounterKind.WORKER, dpConfig::maxNextHops);
+        dataplane.addControlCounter("neighbour capacity", CounterKind.PUNT, dpConfig::neighbourCapacity);
         buildVifs(portIndex, opened[0]);
         for (final Vif vif : vifs)
         {
