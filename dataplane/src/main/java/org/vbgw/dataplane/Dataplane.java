@@ -15,10 +15,16 @@ import org.vbgw.dataplane.adjacency.AdjacencyTable;
 import org.vbgw.dataplane.counters.ControlCounters;
 import org.vbgw.dataplane.counters.CounterKind;
 import org.vbgw.dataplane.counters.CountersFile;
-import org.agrona.collections.Int2IntHashMap;
-import org.agrona.collections.IntArrayList;
 import org.vbgw.dataplane.liveness.CarrierWatch;
 import org.vbgw.dataplane.liveness.LivenessEvent;
+import org.vbgw.dataplane.liveness.BfdAgent;
+import org.vbgw.dataplane.liveness.BfdSessionConfig;
+import org.vbgw.dataplane.liveness.BfdSessionView;
+import org.vbgw.dataplane.liveness.HealthProbeAgent;
+import org.vbgw.dataplane.liveness.HealthProbeConfig;
+import org.vbgw.dataplane.liveness.HealthProbeView;
+import org.vbgw.dataplane.liveness.LocalSender;
+import org.vbgw.dataplane.liveness.NextHopLiveness;
 import org.vbgw.dataplane.neighbour.NeighbourResolver;
 import org.vbgw.dataplane.neighbour.NeighbourTable;
 import org.vbgw.dataplane.neighbour.NeighbourTimers;
@@ -126,9 +132,10 @@ public final class Dataplane implements AutoCloseable
     private final Worker[] workers;
     private final WorkerCounters[] workerCounters;
     private final List<ControlTask> tasks = new ArrayList<>();
-    /** Next hop id → VIF id, for the detectors that invalidate by port or VIF. Control thread. */
-    private final Int2IntHashMap nextHopVif = new Int2IntHashMap(-1);
+    private final NextHopLiveness liveness;
     private final CarrierWatch carrierWatch;
+    private final BfdAgent bfd;
+    private final HealthProbeAgent probes;
     private final ArrayDeque<LivenessEvent> events = new ArrayDeque<>();
     private long eventCount;
     private final ManyToOneConcurrentArrayQueue<Runnable> commands = new ManyToOneConcurrentArrayQueue<>(1024);
@@ -176,7 +183,13 @@ public final class Dataplane implements AutoCloseable
         this.clock = clock;
         this.vifs = new VifTable(ports.length, config.maxVifs());
         this.adjacencies = new AdjacencyTable(config.maxNextHops());
-        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, injectPorts);
+        final String[] portNames = new String[ports.length];
+        for (int p = 0; p < ports.length; p++)
+        {
+            portNames[p] = ports[p].name();
+        }
+        this.liveness = new NextHopLiveness(fib, vifs, portNames, this::event);
+        this.resolver = new NeighbourResolver(fib, vifs, adjacencies, injectPorts, liveness, clock);
         this.neighbours = new NeighbourTable(config.neighbourCapacity(), config.neighbourTimers(), resolver, 16, 4096, 9216 + 64);
         resolver.attach(neighbours);
         final ManyToOneRingBuffer priority = ring(config.puntRingBytes());
@@ -193,8 +206,15 @@ public final class Dataplane implements AutoCloseable
             this.counters = new CountersManager(new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 512)),
                 new UnsafeBuffer(ByteBuffer.allocateDirect(16384 * 128)));
         }
-        this.carrierWatch = new CarrierWatch(this.ports, fib, this::nextHopsOnPort, this::event, 1_000_000L,
-            config.carrierHoldDownNs());
+        this.carrierWatch = new CarrierWatch(this.ports, liveness, 1_000_000L, config.carrierHoldDownNs());
+        // BFD and probes send through the control thread's inject ports and hear back through the punt path:
+        // nothing of theirs runs on a worker.
+        final LocalSender sender = new LocalSender(vifs, neighbours, injectPorts);
+        this.bfd = new BfdAgent(vifs, sender, liveness, this::event, System.nanoTime());
+        this.probes = new HealthProbeAgent(vifs, sender, liveness, this::event,
+            0x5600 + (int)(ProcessHandle.current().pid() & 0xFF) * 256);
+        puntReceiver.addLocalReceiver(bfd);
+        puntReceiver.addLocalReceiver(probes);
         this.controlCounters = new ControlCounters(counters, 100_000_000L);
         publishControlCounters();
         final long now = clock.nanoTime();
@@ -244,7 +264,26 @@ public final class Dataplane implements AutoCloseable
         controlCounters.add("neighbour table_full", CounterKind.DROP, neighbours::refusedFull);
         controlCounters.add("neighbour queue_overflow", CounterKind.DROP, neighbours::pendingOverflow);
         controlCounters.add("liveness carrier_losses", CounterKind.DETECTOR, () -> carrierWatch.downEvents());
+        for (int c = 0; c < NextHopLiveness.CAUSES; c++)
+        {
+            final int cause = c;
+            final String name = NextHopLiveness.causeName(c);
+            controlCounters.add("liveness " + name + "_downs", CounterKind.DETECTOR, () -> liveness.downs(cause));
+            controlCounters.add("liveness " + name + "_restores", CounterKind.DETECTOR, () -> liveness.restores(cause));
+        }
         controlCounters.add("liveness events", CounterKind.DETECTOR, () -> eventCount);
+        controlCounters.add("bfd sessions", CounterKind.DETECTOR, bfd::sessionCount);
+        controlCounters.add("bfd sessions_up", CounterKind.DETECTOR, bfd::up);
+        controlCounters.add("bfd rx", CounterKind.DETECTOR, bfd::rxPackets);
+        controlCounters.add("bfd tx", CounterKind.DETECTOR, bfd::txPackets);
+        controlCounters.add("bfd tx_no_neighbour", CounterKind.DROP, bfd::txNoNeighbour);
+        controlCounters.add("bfd bad_ttl", CounterKind.DROP, bfd::badTtl);
+        controlCounters.add("bfd malformed", CounterKind.DROP, bfd::malformed);
+        controlCounters.add("bfd auth_failures", CounterKind.DROP, bfd::authFailures);
+        controlCounters.add("bfd discarded", CounterKind.DROP, bfd::discarded);
+        controlCounters.add("probe sent", CounterKind.DETECTOR, probes::sent);
+        controlCounters.add("probe not_sent", CounterKind.DROP, probes::notSent);
+        controlCounters.add("probe replies", CounterKind.DETECTOR, probes::replies);
         controlCounters.add("fib routes", CounterKind.WORKER, fib::routeCount);
         controlCounters.add("fib next_hops", CounterKind.WORKER, fib::nextHopCount);
     }
@@ -315,7 +354,7 @@ public final class Dataplane implements AutoCloseable
                 NeighbourResolver.FIRST_HOST_NEXT_HOP_ID + ")");
         }
         fib.addNextHop(id, vifId, ipv6, hi, lo);
-        nextHopVif.put(id, vifId);
+        liveness.track(id, vifId);
         for (final WorkerCounters c : workerCounters)
         {
             c.addNextHop(id, IpPrefix.format(ipv6, hi, lo) + "%" + vifName(vifId));
@@ -337,33 +376,98 @@ public final class Dataplane implements AutoCloseable
     {
         final NextHop nh = fib.nextHop(id);
         fib.removeNextHop(id);
-        nextHopVif.remove(id);
+        liveness.untrack(id);
         if (nh != null)
         {
             resolver.untrack(id, nh.vifId(), nh.ipv6(), nh.neighbourHi(), nh.neighbourLo());
         }
     }
 
+    /**
+     * Holds a next hop down, or releases it, for a cause (the operator's admin state, or the agent's own view
+     * through the journal). Release is immediate: the hold-downs belong to the detectors. Control thread.
+     */
+    public void setNextHopDown(final int id, final int cause, final boolean down)
+    {
+        if (fib.nextHop(id) == null)
+        {
+            throw new IllegalArgumentException("no next hop " + id);
+        }
+        final NextHopLiveness.Scope scope = NextHopLiveness.Scope.nextHop(id);
+        if (down)
+        {
+            liveness.raise(scope, cause, clock.nanoTime());
+        }
+        else
+        {
+            liveness.clear(scope, cause, 0, clock.nanoTime());
+        }
+    }
+
+    /** Takes every next hop through a VIF out of service (admin down), or puts them back. Control thread. */
+    public void setVifAdminDown(final int vifId, final boolean down)
+    {
+        if (vifs.snapshot().vif(vifId) == null)
+        {
+            throw new IllegalArgumentException("no VIF " + vifId);
+        }
+        final NextHopLiveness.Scope scope = NextHopLiveness.Scope.vif(vifId);
+        if (down)
+        {
+            liveness.raise(scope, NextHopLiveness.CAUSE_ADMIN, clock.nanoTime());
+        }
+        else
+        {
+            liveness.clear(scope, NextHopLiveness.CAUSE_ADMIN, 0, clock.nanoTime());
+        }
+    }
+
+    /**
+     * Starts a BFD session with a VIF's peer, or changes its timers (a poll sequence when it runs). The peer's
+     * next hops leave service when a session that was Up goes Down, and return after its hold-down once it
+     * is Up again. Control thread.
+     *
+     * @return the session's local discriminator.
+     */
+    public int addBfdSession(final BfdSessionConfig session)
+    {
+        return bfd.add(session, clock.nanoTime());
+    }
+
+    /** Stops the BFD session with a VIF's peer; false when there was none. Control thread. */
+    public boolean removeBfdSession(final int vifId, final IpPrefix peer)
+    {
+        return bfd.remove(vifId, peer, clock.nanoTime());
+    }
+
+    /** The BFD sessions, for {@code show bfd}. Control thread (use {@link #call} from others). */
+    public List<BfdSessionView> bfdSessions()
+    {
+        return bfd.sessions();
+    }
+
+    /** Starts (or replaces) the health probe of a VIF. Control thread. */
+    public void addHealthProbe(final HealthProbeConfig probe)
+    {
+        probes.add(probe, clock.nanoTime());
+    }
+
+    /** Stops the health probe of a VIF; false when there was none. Control thread. */
+    public boolean removeHealthProbe(final int vifId)
+    {
+        return probes.remove(vifId, clock.nanoTime());
+    }
+
+    /** The health probes, for {@code show probes}. Control thread (use {@link #call} from others). */
+    public List<HealthProbeView> healthProbes()
+    {
+        return probes.probes();
+    }
+
     /** Adds or replaces a neighbour the operator configured; it never expires. Control thread. */
     public void addStaticNeighbour(final int vifId, final boolean ipv6, final long hi, final long lo, final long mac)
     {
         neighbours.addStatic(vifId, ipv6, hi, lo, mac);
-    }
-
-    /** The agent's next hops whose VIF is on the port. Control thread. */
-    private IntArrayList nextHopsOnPort(final int port)
-    {
-        final IntArrayList ids = new IntArrayList();
-        final VifTable.Snapshot snapshot = vifs.snapshot();
-        nextHopVif.forEach((nh, vif) ->
-        {
-            final Vif v = snapshot.vif(vif);
-            if (v != null && v.portIndex() == port)
-            {
-                ids.addInt(nh);
-            }
-        });
-        return ids;
     }
 
     private void event(final LivenessEvent event)
@@ -392,6 +496,12 @@ public final class Dataplane implements AutoCloseable
     public void addTask(final ControlTask task)
     {
         tasks.add(task);
+    }
+
+    /** Who decides whether a next hop carries traffic. Control thread. */
+    public NextHopLiveness liveness()
+    {
+        return liveness;
     }
 
     /** The FIB: lookups from any thread; changes on the control thread only. */
@@ -460,6 +570,9 @@ public final class Dataplane implements AutoCloseable
         work += puntReceiver.doWork(now, 256);
         work += neighbours.doWork(now);
         work += carrierWatch.doWork(now);
+        work += bfd.doWork(now);
+        work += probes.doWork(now);
+        work += liveness.doWork(now);
         controlCounters.publish(now);
         for (int i = 0; i < tasks.size(); i++)
         {

@@ -30,13 +30,15 @@ import java.util.concurrent.Callable;
  * {@code --json} one JSON document goes to standard output.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-    description = "Validate a gateway config (YAML) and lint its redundancy.")
+    description = "Validate a gateway config (YAML) and lint its redundancy; `check fib`: FRR's routes against the FIB.",
+    subcommands = CheckFibCommand.class)
 public final class CheckCommand implements Callable<Integer>
 {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "The gateway config file (YAML).")
+    // Optional for picocli only, so that `check fib` does not ask for a config; call() requires it.
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "The gateway config file (YAML).")
     Path configFile;
 
     @Option(names = "--json", description = "Print one JSON document: ok, errors, warnings, summary, paths.")
@@ -47,6 +49,12 @@ public final class CheckCommand implements Callable<Integer>
     {
         final PrintWriter out = spec.commandLine().getOut();
         final PrintWriter err = spec.commandLine().getErr();
+        if (configFile == null)
+        {
+            err.println("vbgw check: which config? vbgw check CONFIG [--json], or vbgw check fib");
+            err.flush();
+            return 2;
+        }
         final ConfigCheck check;
         try
         {

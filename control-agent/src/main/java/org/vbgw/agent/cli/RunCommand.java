@@ -2,6 +2,10 @@ package org.vbgw.agent.cli;
 
 import org.vbgw.agent.config.ConfigCheck;
 import org.vbgw.agent.config.Diagnostic;
+import org.vbgw.agent.frr.BgpSessions;
+import org.vbgw.agent.frr.FrrConfig;
+import org.vbgw.agent.frr.FrrDaemons;
+import org.vbgw.agent.frr.Vtysh;
 import org.vbgw.agent.http.ApiServer;
 import org.vbgw.agent.http.GatewayViews;
 import org.vbgw.agent.run.GatewayRuntime;
@@ -27,11 +31,15 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code vbgw run CONFIG}: the gateway. Checks the config, opens the ports (AF_PACKET on each port's
  * interface), a host TAP per VIF for BGP and other traffic to the gateway's own addresses, programs the FIB
- * through the journal and forwards until stopped (SIGTERM or Ctrl-C), closing everything it opened.
+ * through the journal, starts FRR when a VIF runs BGP (unless {@code --no-frr}), and forwards until stopped
+ * (SIGTERM or Ctrl-C), closing everything it opened.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the gateway described by a config file.")
 public final class RunCommand implements Callable<Integer>
 {
+    /** Where FRR's packages put the vty sockets of an FRR started by its own init scripts. */
+    static final Path OWN_FRR_VTY_DIR = Path.of("/var/run/frr");
+
     @Spec
     CommandSpec spec;
 
@@ -55,6 +63,23 @@ public final class RunCommand implements Callable<Integer>
     @Option(names = "--http", defaultValue = "127.0.0.1:9468",
         description = "Address of /metrics and /api (default: ${DEFAULT-VALUE}; 'off' for none).")
     String http;
+
+    @Option(names = "--no-frr", description = "Do not start FRR for the config's BGP sessions (you run your own, in this " +
+        "network namespace, on the VIFs' TAPs, with zebra's FPM pointed at --fpm).")
+    boolean noFrr;
+
+    @Option(names = "--fpm", defaultValue = "127.0.0.1:2620", paramLabel = "ADDR",
+        description = "The agent's FPM server, where zebra sends the routes FRR selects (default: ${DEFAULT-VALUE}). " +
+            "It runs when vbgw starts FRR, or when this option is given (your own FRR).")
+    String fpm;
+
+    @Option(names = "--fpm-protocols", split = ",", defaultValue = "bgp,static", paramLabel = "PROTO",
+        description = "zebra's routes to take into the RIB (default: ${DEFAULT-VALUE}; also ospf, isis, rip, eigrp, babel, openfabric).")
+    java.util.List<String> fpmProtocols;
+
+    @Option(names = "--fpm-grace-s", defaultValue = "120", paramLabel = "SECONDS",
+        description = "How long FRR's routes stay after zebra disconnects (default: ${DEFAULT-VALUE}).")
+    long fpmGraceS;
 
     @Option(names = "--tx", defaultValue = "SEND", description = "Transmit mode: RING or SEND (default: ${DEFAULT-VALUE}).")
     PacketSocketOptions.TxMode txMode;
@@ -88,7 +113,30 @@ public final class RunCommand implements Callable<Integer>
             runtime.close();
             throw ex;
         }
-        final ApiServer api = "off".equals(http) ? null : startApi(runtime);
+        final boolean startsFrr = !noFrr && !noTaps && check.config().vifs().stream().anyMatch(v -> v.bgp() != null);
+        final boolean servesFpm = startsFrr || spec.commandLine().getParseResult().hasMatchedOption("--fpm");
+        final ApiServer api;
+        try
+        {
+            if (servesFpm)
+            {
+                // Before FRR starts: zebra connects to it as soon as it is up.
+                runtime.startFpm(new org.vbgw.agent.fpm.FpmOptions(org.vbgw.agent.fpm.FpmOptions.parseAddress(fpm),
+                    fpmProtocols.stream().map(org.vbgw.agent.fpm.Netlink::protocolNumber).toList(), fpmGraceS * 1000),
+                    line ->
+                    {
+                        err.println(line);
+                        err.flush();
+                    });
+            }
+            api = "off".equals(http) ? null : startApi(runtime);
+        }
+        catch (final java.io.IOException | RuntimeException ex)
+        {
+            runtime.close();
+            bypass.close();
+            throw ex;
+        }
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
         {
@@ -103,15 +151,25 @@ public final class RunCommand implements Callable<Integer>
         // Program the FIB before the first frame is forwarded, so the gateway starts with its full table.
         runtime.applyJournal();
         runtime.start();
+        final java.util.Optional<FrrDaemons> frr = !startsFrr ? java.util.Optional.empty()
+            : runtime.startFrr(stateDir.resolve("frr"), FrrConfig.Fpm.parse(fpm));
+        if (api != null && !noTaps)
+        {
+            // An operator's own FRR (--no-frr) keeps its vty sockets where FRR's packages put them.
+            final Vtysh vtysh = new Vtysh(noFrr ? OWN_FRR_VTY_DIR : stateDir.resolve("frr"));
+            api.json("bgp", () -> BgpSessions.toJson(BgpSessions.query(vtysh)));
+        }
         for (final Vif vif : runtime.vifs())
         {
             out.printf("vif %-20s port %-12s vlan %-9s %s%n", vif.name(), runtime.dataplane().port(vif.portIndex()).name(),
                 vif.outerVlan() + (vif.innerVlan() != 0 ? "." + vif.innerVlan() : ""), vif.addresses());
         }
+        frr.ifPresent(f -> out.println("frr: zebra and bgpd in " + f.directory() + " (vbgw show bgp), zebra's FPM to " + fpm));
         runtime.notes().forEach(n -> out.println("note: " + n));
         out.println("vbgw running: " + runtime.dataplane().fib().routeCount() + " routes; counters in " + countersFile +
             " (vbgw stat); journal in " + stateDir.resolve("journal") +
-            (api != null ? "; http://" + http + "/metrics and /api/{vifs,routes,neighbors,events}" : ""));
+            (api != null ? "; http://" + http + "/metrics and /api/{vifs,routes,rib,neighbors,events,bgp,bfd,probes}" : "") +
+            (servesFpm ? "; FPM (zebra) on " + fpm : ""));
         out.flush();
         stopped.await();
         return 0;
@@ -128,6 +186,8 @@ public final class RunCommand implements Callable<Integer>
             Integer.parseInt(http.substring(colon + 1))), runtime.dataplane().counters());
         GatewayViews.register(api, runtime.dataplane());
         GatewayViews.registerRouteChanges(api, runtime);
+        GatewayViews.registerAdmin(api, runtime);
+        GatewayViews.registerRib(api, runtime);
         return api;
     }
 

@@ -21,11 +21,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code vbgw show routes|vifs|neighbors|events [--json]}: what a running gateway holds, asked through its
- * local HTTP API ({@code vbgw run --http}); a table for people, {@code --json} for scripts.
+ * {@code vbgw show routes|vifs|neighbors|events|bfd|probes|bgp [--json]}: what a running gateway holds, asked
+ * through its local HTTP API ({@code vbgw run --http}); a table for people, {@code --json} for scripts.
  */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = "Show a running gateway's routes, VIFs, neighbours or liveness events.")
+    description = "Show a running gateway's routes, VIFs, neighbours, liveness events, BFD sessions, health probes or " +
+        "BGP sessions.")
 public final class ShowCommand implements Callable<Integer>
 {
     /** Columns of each view: JSON field, header. */
@@ -34,13 +35,22 @@ public final class ShowCommand implements Callable<Integer>
         {"innerVlan", "INNER"}, {"mac", "MAC"}, {"mtu", "MTU"}, {"adminUp", "UP"}, {"addresses", "ADDRESSES"}};
     private static final String[][] NEIGHBORS = {{"vif", "VIF"}, {"address", "ADDRESS"}, {"mac", "MAC"},
         {"state", "STATE"}};
+    private static final String[][] BGP = {{"vif", "VIF"}, {"peer", "PEER"}, {"remoteAs", "AS"}, {"state", "STATE"},
+        {"uptime", "UP"}, {"received", "RECEIVED"}, {"sent", "SENT"}, {"md5", "MD5"}, {"lastReset", "LAST RESET"}};
     private static final String[][] EVENTS = {{"timeNs", "TIME NS"}, {"subject", "SUBJECT"}, {"from", "FROM"},
         {"to", "TO"}, {"cause", "CAUSE"}, {"nextHops", "NEXT HOPS"}};
+    private static final String[][] BFD = {{"vif", "VIF"}, {"peer", "PEER"}, {"state", "STATE"},
+        {"remoteState", "REMOTE"}, {"localDiscriminator", "LOCAL DISCR"}, {"remoteDiscriminator", "REMOTE DISCR"},
+        {"txIntervalUs", "TX US"}, {"detectTimeUs", "DETECT US"}, {"upCount", "UPS"}, {"downCount", "DOWNS"},
+        {"rxPackets", "RX"}, {"txPackets", "TX"}, {"holdingNextHops", "HOLDING"}, {"lastChangeNs", "LAST CHANGE NS"}};
+    private static final String[][] PROBES = {{"vif", "VIF"}, {"source", "SOURCE"}, {"destination", "DESTINATION"},
+        {"intervalMs", "INTERVAL MS"}, {"count", "COUNT"}, {"state", "STATE"}, {"sent", "SENT"},
+        {"answered", "ANSWERED"}, {"lost", "LOST"}, {"lastRttUs", "RTT US"}, {"holdingNextHops", "HOLDING"}};
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "routes, vifs, neighbors or events")
+    @Parameters(index = "0", description = "routes, vifs, neighbors, events, bfd, probes or bgp (the BGP sessions, from FRR)")
     String what;
 
     @Option(names = "--json", description = "The API's JSON as it is.")
@@ -58,7 +68,11 @@ public final class ShowCommand implements Callable<Integer>
             case "vifs" -> VIFS;
             case "neighbors", "neighbours" -> NEIGHBORS;
             case "events" -> EVENTS;
-            default -> throw new IllegalArgumentException("show what? routes, vifs, neighbors or events, not '" + what + "'");
+            case "bfd" -> BFD;
+            case "probes" -> PROBES;
+            case "bgp" -> BGP;
+            default -> throw new IllegalArgumentException("show what? routes, vifs, neighbors, events, bfd, probes or bgp, " +
+                "not '" + what + "'");
         };
         final String path = "neighbours".equals(what) ? "neighbors" : what;
         final String body = fetch(URI.create("http://" + api + "/api/" + path));
@@ -75,7 +89,8 @@ public final class ShowCommand implements Callable<Integer>
         return 0;
     }
 
-    private static String fetch(final URI uri) throws IOException, InterruptedException
+    /** GETs a gateway API resource; throws with the status and body unless it answers 200. */
+    static String fetch(final URI uri) throws IOException, InterruptedException
     {
         final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
         try

@@ -34,8 +34,10 @@ public final class ConfigLoader
     static final List<String> VIF_KEYS = List.of("name", "port", "vlan", "inner-vlan", "mac", "ipv4", "ipv6", "bgp",
         "bfd", "bandwidth-mbps", "weight", "remote-subnets", "health-check", "description");
     static final List<String> INTERCONNECT_KEYS = List.of("local", "peer");
-    static final List<String> BGP_KEYS = List.of("peer-asn", "md5-key", "hold-time-s", "as-path-prepend", "local-pref");
-    static final List<String> BFD_KEYS = List.of("min-tx-ms", "min-rx-ms", "multiplier");
+    static final List<String> BGP_KEYS = List.of("peer-asn", "md5-key", "hold-time-s", "as-path-prepend", "local-pref",
+        "max-prefixes");
+    static final List<String> BFD_KEYS = List.of("min-tx-ms", "min-rx-ms", "multiplier", "hold-down-ms", "auth-type",
+        "auth-key-id", "auth-key");
     static final List<String> HEALTH_KEYS = List.of("source-ip", "destination-ip", "interval-ms", "count",
         "recover-count", "hold-down-ms");
     static final List<String> VPC_KEYS = List.of("name", "port", "vpc-cidrs", "description");
@@ -206,6 +208,11 @@ public final class ConfigLoader
         {
             diagnostics.error(m.pathOf("md5-key"), "MD5 key is " + key.length() + " characters long; Linux allows at most " + MAX_MD5_KEY);
         }
+        if (key != null && (key.isEmpty() || !key.chars().allMatch(c -> c > 0x20 && c < 0x7F)))
+        {
+            // FRR reads the key as one word of its config language; Linux takes any bytes, FRR does not.
+            diagnostics.error(m.pathOf("md5-key"), "MD5 key must be printable ASCII without spaces (FRR reads it as one word)");
+        }
         Integer hold = m.integer("hold-time-s", "hold-time-s", 0, 65535, BgpSession.DEFAULT_HOLD_TIME_S);
         if (hold != null && (hold == 1 || hold == 2))
         {
@@ -214,11 +221,13 @@ public final class ConfigLoader
         }
         final Integer prepend = m.integer("as-path-prepend", "as-path-prepend", 0, 10, 0);
         final Long localPref = m.number("local-pref", "local-pref", 0, MAX_ASN, null);
+        // FRR's maximum-prefix takes 1..4294967295.
+        final Long maxPrefixes = m.number("max-prefixes", "max-prefixes", 1, MAX_ASN, BgpSession.DEFAULT_MAX_PREFIXES);
         return new BgpSession(peerAsn, key, hold == null ? BgpSession.DEFAULT_HOLD_TIME_S : hold,
-            prepend == null ? 0 : prepend, localPref);
+            prepend == null ? 0 : prepend, localPref, maxPrefixes == null ? BgpSession.DEFAULT_MAX_PREFIXES : maxPrefixes);
     }
 
-    private static BfdTimers bfd(final YamlMapping m)
+    private BfdTimers bfd(final YamlMapping m)
     {
         // 10 ms is what the data plane's BFD can keep (DESIGN: intervals down to 10 ms); 10 s is
         // where BFD stops being faster than the BGP keepalive it exists to beat.
@@ -226,8 +235,40 @@ public final class ConfigLoader
         final Integer rx = m.integer("min-rx-ms", "min-rx-ms", 10, 10_000, BfdTimers.DEFAULT_INTERVAL_MS);
         // RFC 5880 4.1: Detect Mult is an 8-bit field and must not be zero.
         final Integer mult = m.integer("multiplier", "multiplier", 1, 255, BfdTimers.DEFAULT_MULTIPLIER);
+        final Integer holdDown = m.integer("hold-down-ms", "hold-down-ms", 0, 600_000, BfdTimers.DEFAULT_HOLD_DOWN_MS);
+        String authType = m.string("auth-type");
+        if (authType != null && !BfdTimers.AUTH_TYPES.contains(authType))
+        {
+            diagnostics.error(m.pathOf("auth-type"), "BFD auth-type '" + authType + "' is not one of " +
+                String.join(", ", BfdTimers.AUTH_TYPES) + " (simple passwords are not supported: they cross the link in clear)");
+            authType = null;
+        }
+        final Integer keyId = m.integer("auth-key-id", "auth-key-id", 0, 255, 1);
+        final String key = m.string("auth-key");
+        if (authType != null && key == null)
+        {
+            diagnostics.error(m.pathOf("auth-type"), "BFD auth-type " + authType + " needs an auth-key");
+        }
+        else if (authType == null && key != null && m.string("auth-type") == null)
+        {
+            diagnostics.error(m.pathOf("auth-key"), "a BFD auth-key needs an auth-type (" +
+                String.join(", ", BfdTimers.AUTH_TYPES) + ")");
+        }
+        else if (authType != null)
+        {
+            // RFC 5880 §4.3, §4.4: the key fills the 16-byte MD5 or 20-byte SHA1 digest field.
+            final int max = authType.endsWith("md5") ? 16 : 20;
+            if (key.isEmpty() || key.length() > max)
+            {
+                diagnostics.error(m.pathOf("auth-key"), "a BFD " + (max == 16 ? "MD5" : "SHA1") + " key has 1.." + max +
+                    " characters, this one " + key.length());
+                authType = null;
+            }
+        }
         return new BfdTimers(tx == null ? BfdTimers.DEFAULT_INTERVAL_MS : tx, rx == null ? BfdTimers.DEFAULT_INTERVAL_MS : rx,
-            mult == null ? BfdTimers.DEFAULT_MULTIPLIER : mult);
+            mult == null ? BfdTimers.DEFAULT_MULTIPLIER : mult,
+            holdDown == null ? BfdTimers.DEFAULT_HOLD_DOWN_MS : holdDown, key == null ? null : authType,
+            authType == null || key == null || keyId == null ? 0 : keyId, authType == null ? null : key);
     }
 
     private static HealthCheck healthCheck(final YamlMapping m)

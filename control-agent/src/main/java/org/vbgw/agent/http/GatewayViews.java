@@ -1,7 +1,11 @@
 package org.vbgw.agent.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.vbgw.dataplane.Dataplane;
 import org.vbgw.dataplane.liveness.LivenessEvent;
+import org.vbgw.dataplane.liveness.NextHopLiveness;
 import org.vbgw.dataplane.neighbour.NeighbourState;
 import org.vbgw.dataplane.vif.Vif;
 import org.vbgw.fib.IpPrefix;
@@ -10,10 +14,11 @@ import org.vbgw.io.MacAddress;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * JSON views of a running data plane for the HTTP API ({@code /api/vifs}, {@code /api/routes},
- * {@code /api/neighbors}, {@code /api/events}). Views of writer-side state are taken on the data plane's
+ * {@code /api/neighbors}, {@code /api/events}, {@code /api/bfd}, {@code /api/probes}, {@code /api/admin}). Views of writer-side state are taken on the data plane's
  * control thread ({@link Dataplane#call}), so they never race the FIB's writer.
  */
 public final class GatewayViews
@@ -29,6 +34,83 @@ public final class GatewayViews
         server.json("routes", () -> dp.call(() -> routes(dp)));
         server.json("neighbors", () -> dp.call(() -> neighbours(dp)));
         server.json("events", () -> events(dp));
+        server.json("bfd", () -> json(dp.call(dp::bfdSessions)));
+        server.json("probes", () -> json(dp.call(dp::healthProbes)));
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Records as JSON objects, field by field (Jackson reads record components). */
+    static String json(final Object value)
+    {
+        try
+        {
+            return JSON.writeValueAsString(value);
+        }
+        catch (final JsonProcessingException ex)
+        {
+            throw new IllegalStateException("cannot write " + value + " as JSON", ex);
+        }
+    }
+
+    /**
+     * Administrative down and up: {@code POST /api/admin} with {@code {"vif":"NAME","down":true}} or
+     * {@code {"nexthop":ID,"down":false}} takes a VIF's next hops, or one next hop, out of service or puts them
+     * back (at once: hold-downs are for detectors). {@code GET} lists what the operator holds down.
+     */
+    public static void registerAdmin(final ApiServer server, final org.vbgw.agent.run.GatewayRuntime runtime)
+    {
+        final Dataplane dp = runtime.dataplane();
+        // mutation() replaces a registered view: register it first, as the routes view is.
+        server.json("admin", () -> dp.call(() -> adminHeld(dp)));
+        server.mutation("admin", () -> dp.call(() -> adminHeld(dp)), (method, query, body) ->
+        {
+            if (!"POST".equals(method))
+            {
+                throw new IllegalArgumentException(method + " is not supported here; use GET or POST");
+            }
+            final JsonNode request;
+            try
+            {
+                request = JSON.readTree(body);
+            }
+            catch (final java.io.IOException ex)
+            {
+                throw new IllegalArgumentException("the body is not JSON: " + ex.getMessage());
+            }
+            if (request == null || !request.path("down").isBoolean())
+            {
+                throw new IllegalArgumentException("say {\"vif\":\"NAME\",\"down\":true|false} or " +
+                    "{\"nexthop\":ID,\"down\":true|false}");
+            }
+            final boolean down = request.path("down").asBoolean();
+            if (request.hasNonNull("vif"))
+            {
+                final int vif = runtime.vifId(request.path("vif").asText());
+                dp.run(() -> dp.setVifAdminDown(vif, down));
+                return "{\"vif\":" + str(request.path("vif").asText()) + ",\"down\":" + down + "}";
+            }
+            if (request.path("nexthop").canConvertToInt())
+            {
+                final int id = request.path("nexthop").asInt();
+                dp.run(() -> dp.setNextHopDown(id, NextHopLiveness.CAUSE_ADMIN, down));
+                return "{\"nexthop\":" + id + ",\"down\":" + down + "}";
+            }
+            throw new IllegalArgumentException("name a \"vif\" or a \"nexthop\"");
+        });
+    }
+
+    static String adminHeld(final Dataplane dp)
+    {
+        final List<String> items = new ArrayList<>();
+        for (final var scope : dp.liveness().heldBy(NextHopLiveness.CAUSE_ADMIN))
+        {
+            final Vif vif = scope.kind() == NextHopLiveness.Kind.VIF
+                ? dp.vifs().snapshot().vif(scope.id()) : null;
+            items.add("{\"kind\":" + str(scope.kind().name().toLowerCase(Locale.ROOT)) + ",\"id\":" +
+                scope.id() + (vif == null ? "" : ",\"name\":" + str(vif.name())) + "}");
+        }
+        return items.toString();
     }
 
     /**
@@ -39,12 +121,12 @@ public final class GatewayViews
     public static void registerRouteChanges(final ApiServer server, final org.vbgw.agent.run.GatewayRuntime runtime)
     {
         final Dataplane dp = runtime.dataplane();
-        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        final ObjectMapper json = new ObjectMapper();
         server.mutation("routes", () -> dp.call(() -> routes(dp)), (method, query, body) ->
         {
             if ("POST".equals(method))
             {
-                final com.fasterxml.jackson.databind.JsonNode request;
+                final JsonNode request;
                 try
                 {
                     request = json.readTree(body);
@@ -76,6 +158,32 @@ public final class GatewayViews
             }
             throw new IllegalArgumentException(method + " is not supported here; use GET, POST or DELETE");
         });
+    }
+
+    /**
+     * Serves {@code /api/rib}: every candidate route with its source, distance and whether it is the installed
+     * one (what {@code vbgw check fib} compares with FRR). Read under the runtime's lock, like route changes.
+     */
+    public static void registerRib(final ApiServer server, final org.vbgw.agent.run.GatewayRuntime runtime)
+    {
+        server.json("rib", () -> rib(runtime.ribRoutes()));
+    }
+
+    static String rib(final List<org.vbgw.agent.rib.RibRoute> routes)
+    {
+        final List<String> items = new ArrayList<>();
+        for (final org.vbgw.agent.rib.RibRoute r : routes)
+        {
+            final List<String> paths = new ArrayList<>();
+            for (final org.vbgw.agent.rib.RibPath p : r.paths())
+            {
+                paths.add("{\"vif\":" + p.vifId() + ",\"via\":" + (p.gateway() == null ? "\"attached\""
+                    : str(IpPrefix.format(p.gateway().ipv6(), p.gateway().hi(), p.gateway().lo()))) + ",\"weight\":" + p.weight() + "}");
+            }
+            items.add("{\"prefix\":" + str(r.prefix().toString()) + ",\"source\":" + str(r.source().name()) +
+                ",\"distance\":" + r.distance() + ",\"installed\":" + r.installed() + ",\"paths\":" + paths + "}");
+        }
+        return items.toString();
     }
 
     static String vifs(final Dataplane dp)
@@ -132,7 +240,8 @@ public final class GatewayViews
         final List<String> items = new ArrayList<>();
         for (final LivenessEvent e : dp.events())
         {
-            items.add("{\"timeNs\":" + e.timeNs() + ",\"subject\":" + str(e.subject()) + ",\"from\":" + str(e.from()) +
+            items.add("{\"timeNs\":" + e.timeNs() + ",\"subject\":" + str(e.subject()) + ",\"vif\":" + str(e.vif()) +
+                ",\"peer\":" + str(e.peer()) + ",\"from\":" + str(e.from()) +
                 ",\"to\":" + str(e.to()) + ",\"cause\":" + str(e.cause()) + ",\"nextHops\":" + e.nextHops() + "}");
         }
         return items.toString();

@@ -86,7 +86,7 @@ public final class PrometheusText
     {
         return family.equals("vbgw_fib_routes") || family.equals("vbgw_fib_next_hops") ||
             family.equals("vbgw_neighbour_entries") || family.equals("vbgw_fib_next_hops_capacity") ||
-            family.equals("vbgw_neighbour_capacity");
+            family.equals("vbgw_neighbour_capacity") || org.vbgw.agent.fpm.FpmCounters.isGauge(family);
     }
 
     private static String sanitize(final String name)

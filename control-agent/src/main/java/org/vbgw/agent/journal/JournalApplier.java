@@ -294,7 +294,9 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     {
         try
         {
-            fib().setNextHopAlive(id, alive);
+            // Through the data plane's liveness, so the agent's view is one cause among the detectors' and a
+            // next hop the agent brings back stays down while BFD or carrier still hold it.
+            dataplane.setNextHopDown(id, cause, !alive);
             done(index, ts);
         }
         catch (final RuntimeException ex)

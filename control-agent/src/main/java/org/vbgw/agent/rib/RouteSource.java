@@ -11,6 +11,11 @@ public enum RouteSource
     /** Added at run time through the CLI or HTTP API. */
     API(1),
     EBGP(20),
+    /**
+     * A route FRR's zebra selected from a protocol other than BGP (staticd, OSPF, ...), learnt over FPM; added
+     * at the distance zebra gives that protocol.
+     */
+    FRR(1),
     IBGP(200);
 
     private final int defaultDistance;

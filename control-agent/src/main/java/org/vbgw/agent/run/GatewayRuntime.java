@@ -10,6 +10,8 @@ import org.vbgw.agent.config.StaticRoute;
 import org.vbgw.agent.config.VifConfig;
 import org.vbgw.agent.config.VpcAttachment;
 import org.vbgw.agent.config.VpnBackup;
+import org.vbgw.agent.frr.FrrConfig;
+import org.vbgw.agent.frr.FrrDaemons;
 import org.vbgw.agent.journal.FibJournal;
 import org.vbgw.agent.journal.JournalApplier;
 import org.vbgw.agent.rib.Rib;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -60,6 +63,8 @@ public final class GatewayRuntime implements AutoCloseable
     private final List<String> notes = new ArrayList<>();
     private final Port[][] handles;
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
+    private org.vbgw.agent.fpm.FpmServer fpm;
+    private FrrDaemons frr;
 
     /**
      * @param ports    opens the port of a port config (a PacketSocket on its interface, or a MemoryPort in tests).
@@ -316,10 +321,37 @@ public final class GatewayRuntime implements AutoCloseable
         }
     }
 
-    /** Starts the data plane's threads. */
+    /**
+     * Starts the VIFs' failure detectors (BFD, health probes) and the data plane's threads. An offline replay
+     * never calls this: probes nobody answers would take its VIFs down.
+     */
     public void start()
     {
+        for (final VifConfig v : config.vifs())
+        {
+            VifLiveness.start(dataplane, vifIds.get(v.name()), v, notes::add);
+        }
         dataplane.start();
+    }
+
+    /**
+     * Starts FRR (zebra with FPM toward {@code fpm}, and bgpd) for the config's BGP sessions, in this process's
+     * network namespace where the VIFs' host TAPs are, with its files in {@code directory}; {@link #close()} stops
+     * it. Does nothing when no VIF runs BGP. Call once, after {@link #start()}.
+     */
+    public synchronized Optional<FrrDaemons> startFrr(final Path directory, final FrrConfig.Fpm fpm)
+    {
+        if (frr == null && FrrConfig.hasBgp(config))
+        {
+            frr = FrrDaemons.start(directory, FrrConfig.render(config, fpm).toRun());
+        }
+        return Optional.ofNullable(frr);
+    }
+
+    /** Every RIB candidate with its source (for {@code /api/rib}); under the same lock as route changes. */
+    public synchronized List<org.vbgw.agent.rib.RibRoute> ribRoutes()
+    {
+        return rib.routes();
     }
 
     public Dataplane dataplane()
@@ -349,6 +381,54 @@ public final class GatewayRuntime implements AutoCloseable
     public synchronized boolean removeApiRoute(final IpPrefix prefix)
     {
         return rib.remove(RouteSource.API, prefix);
+    }
+
+    /**
+     * Applies {@code change} to the RIB as one journal transaction, which the data plane applies as one change
+     * (a path change never shows the prefix missing). Any thread: serialized with the other RIB writers.
+     */
+    public synchronized void changeRib(final java.util.function.Consumer<Rib> change)
+    {
+        journal.transactionBegin();
+        try
+        {
+            change.accept(rib);
+        }
+        finally
+        {
+            journal.transactionEnd();
+        }
+    }
+
+    /**
+     * Starts the FPM server zebra feeds its routes through (see {@code org.vbgw.agent.fpm}); its counters appear
+     * in the counters file and {@code /metrics} as {@code fpm ...}. At most once.
+     */
+    public synchronized org.vbgw.agent.fpm.FpmServer startFpm(final org.vbgw.agent.fpm.FpmOptions options,
+        final java.util.function.Consumer<String> log) throws java.io.IOException
+    {
+        if (fpm != null)
+        {
+            throw new IllegalStateException("the FPM server is already running on " + fpm.localAddress());
+        }
+        final Map<String, Integer> taps = new HashMap<>();
+        vifs.forEach(v -> taps.put(new HostTapSpec(v.name(), 0, 0, List.of()).interfaceName(), v.id()));
+        final var counters = new org.vbgw.agent.fpm.FpmCounters();
+        final var table = new org.vbgw.agent.fpm.FpmRouteTable(new org.vbgw.agent.fpm.TapVifResolver(taps, gw ->
+        {
+            try
+            {
+                return vifFor(gw);
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                return org.vbgw.agent.fpm.VifResolver.NO_VIF;
+            }
+        }), this::changeRib, options.protocols(), counters, log);
+        dataplane.run(() -> counters.forEach((label, value) ->
+            dataplane.addControlCounter(label, org.vbgw.agent.fpm.FpmCounters.COUNTER_KIND, value)));
+        fpm = new org.vbgw.agent.fpm.FpmServer(options, table, counters, log);
+        return fpm;
     }
 
     public Rib rib()
@@ -391,6 +471,22 @@ public final class GatewayRuntime implements AutoCloseable
     @Override
     public void close()
     {
+        final FrrDaemons routing;
+        final org.vbgw.agent.fpm.FpmServer fpmServer;
+        synchronized (this)
+        {
+            routing = frr;
+            fpmServer = fpm;
+        }
+        if (routing != null)
+        {
+            // BGP first: peers see the sessions close while the data plane still forwards.
+            routing.close();
+        }
+        if (fpmServer != null)
+        {
+            fpmServer.close();
+        }
         dataplane.close();
         journal.close();
         closeAll(handles);

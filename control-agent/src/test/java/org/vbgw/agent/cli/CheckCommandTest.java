@@ -41,6 +41,23 @@ class CheckCommandTest
         return new Run(exit, out.toString(), err.toString());
     }
 
+    @Test
+    void aConfigIsNeededUnlessTheFibIsChecked()
+    {
+        final Run run = run("check");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("which config?"), run.err());
+    }
+
+    @Test
+    void checkFibSaysWhichSideCannotBeAsked() throws IOException
+    {
+        // No FRR in this directory: exit 2 and the reason, not a stack trace.
+        final Run run = run("check", "fib", "--frr-dir", dir.resolve("none").toString(), "--api", "127.0.0.1:1");
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(run.err().contains("no FRR runs here"), run.err());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = { "active-standby.yaml", "direct-vpn-backup.yaml", "active-active-health-check.yaml" })
     void theExamplesPassWithoutWarnings(final String example)

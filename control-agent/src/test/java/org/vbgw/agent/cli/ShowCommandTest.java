@@ -73,4 +73,34 @@ class ShowCommandTest
         assertTrue(run(2, "show", "routes", "--api", "127.0.0.1:1").contains("is `vbgw run` running"));
         assertTrue(run(2, "show", "stuff").contains("show what?"));
     }
+
+    @Test
+    void showsBgpSessionsAndTheRibWithTheirSources() throws Exception
+    {
+        final ConfigCheck check = ConfigCheck.of(Path.of("examples", "active-standby.yaml"));
+        try (GatewayRuntime rt = new GatewayRuntime(check.config(), dir.resolve("journal"),
+            (port, w, n) -> MemoryPort.pair(port.name(), port.name() + "-far", 1 << 16, 1500)[0], tap -> null,
+            Dataplane.Config.defaults());
+             ApiServer api = new ApiServer(new InetSocketAddress("127.0.0.1", 0), rt.dataplane().counters()))
+        {
+            // /api/bgp as vbgw run serves it, from a recorded FRR answer instead of a live vtysh.
+            final String sessions = org.vbgw.agent.frr.BgpSessions.toJson(org.vbgw.agent.frr.BgpSessions.parse(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                    ShowCommandTest.class.getResourceAsStream("/org/vbgw/agent/frr/bgp-neighbors.json"))));
+            api.json("bgp", () -> sessions);
+            GatewayViews.registerRib(api, rt);
+            final String addr = "127.0.0.1:" + api.address().getPort();
+
+            final String bgp = run(0, "show", "bgp", "--api", addr);
+            assertTrue(bgp.startsWith("VIF"), bgp);
+            assertTrue(bgp.lines().anyMatch(l -> l.startsWith("dx1") && l.contains("10.0.0.2") && l.contains("Established") &&
+                l.contains("01:02:03") && l.contains("true")), bgp);
+            assertTrue(bgp.lines().anyMatch(l -> l.startsWith("dx2") && l.contains("Active") && l.contains("Waiting for peer OPEN")), bgp);
+
+            final String rib = new String(java.net.URI.create("http://" + addr + "/api/rib").toURL().openStream().readAllBytes());
+            assertTrue(rib.contains("{\"prefix\":\"172.31.0.0/24\",\"source\":\"STATIC\",\"distance\":1,\"installed\":true," +
+                "\"paths\":[{\"vif\":0,\"via\":\"10.0.0.2\",\"weight\":1}]}"), rib);
+            assertTrue(rib.contains("\"source\":\"STATIC\",\"distance\":200,\"installed\":false"), rib);
+        }
+    }
 }

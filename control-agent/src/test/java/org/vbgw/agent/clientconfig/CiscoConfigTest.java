@@ -85,7 +85,8 @@ class CiscoConfigTest
         final ClientSide side = ClientConfigCases.CASES.get(1).side(Vendor.CISCO);
         final ClientSide.Link l = side.links().get(0);
         final ClientSide.Link longKey = new ClientSide.Link(l.vifName(), l.description(), l.parentInterface(), l.vlan(),
-            l.innerVlan(), l.ipv4(), l.ipv6(), new org.vbgw.agent.config.BgpSession(64512L, "k".repeat(26), 9, 2, null),
+            l.innerVlan(), l.ipv4(), l.ipv6(), new org.vbgw.agent.config.BgpSession(64512L, "k".repeat(26), 9, 2, null,
+                org.vbgw.agent.config.BgpSession.DEFAULT_MAX_PREFIXES),
             l.bfd(), l.announce(), l.prepend(), l.returnRoutes());
         final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> Vendor.CISCO.render(
             new ClientSide(side.gatewayName(), side.gatewayAsn(), side.localAsn(), side.routerId(), List.of(longKey),

@@ -189,7 +189,7 @@ class ClientConfigLabIT
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vbgw.agent.cli.Vbgw", "run",
             state.resolve("gw.yaml").toString(), "--state-dir", state.toString(), "--counters",
-            state.resolve("counters.dat").toString()));
+            state.resolve("counters.dat").toString(), "--no-frr"));
         return new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(state.resolve("vbgw.log").toFile()).start();
     }

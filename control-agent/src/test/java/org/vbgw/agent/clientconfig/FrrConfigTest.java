@@ -63,7 +63,8 @@ class FrrConfigTest
     {
         final ClientSide side = ClientConfigCases.CASES.get(1).side(Vendor.FRR);
         final ClientSide.Link link = side.links().get(0);
-        final var bgp = new org.vbgw.agent.config.BgpSession(64512L, "two words", 9, 2, null);
+        final var bgp = new org.vbgw.agent.config.BgpSession(64512L, "two words", 9, 2, null,
+            org.vbgw.agent.config.BgpSession.DEFAULT_MAX_PREFIXES);
         final ClientSide.Link spaced = new ClientSide.Link(link.vifName(), link.description(), link.parentInterface(),
             link.vlan(), link.innerVlan(), link.ipv4(), link.ipv6(), bgp, link.bfd(), link.announce(), link.prepend(),
             link.returnRoutes());

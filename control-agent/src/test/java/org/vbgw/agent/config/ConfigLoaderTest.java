@@ -6,6 +6,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.vbgw.agent.config.ConfigFixture.BASE;
 import static org.vbgw.agent.config.ConfigFixture.check;
 import static org.vbgw.agent.config.ConfigFixture.errors;
@@ -227,6 +228,23 @@ class ConfigLoaderTest
     }
 
     @Test
+    void md5KeyMustBeOneWordForFrr()
+    {
+        assertEquals(List.of("gw.yaml:23:37: vifs[0].bgp.md5-key: MD5 key must be printable ASCII without spaces (FRR reads it as one word)"),
+            errors(with("    bgp: {peer-asn: 64512}", "    bgp: {peer-asn: 64512, md5-key: 'two words'}")));
+    }
+
+    @Test
+    void maxPrefixesDefaultsAndRange()
+    {
+        assertEquals(BgpSession.DEFAULT_MAX_PREFIXES, check(BASE).config().vifs().get(0).bgp().maxPrefixes());
+        assertEquals(50, check(with("    bgp: {peer-asn: 64512}", "    bgp: {peer-asn: 64512, max-prefixes: 50}"))
+            .config().vifs().get(0).bgp().maxPrefixes());
+        assertEquals(List.of("gw.yaml:23:42: vifs[0].bgp.max-prefixes: max-prefixes 0 out of range 1..4294967295"),
+            errors(with("    bgp: {peer-asn: 64512}", "    bgp: {peer-asn: 64512, max-prefixes: 0}")));
+    }
+
+    @Test
     void anchorsAndMergeKeysShareSettingsAndKeepTheAnchoredPosition()
     {
         // vif-a defines the BFD timers once; vif-b merges them and overrides the multiplier.
@@ -241,5 +259,29 @@ class ConfigLoaderTest
         assertEquals(List.of("gw.yaml:24:28: vifs[0].bfd.min-tx-ms: min-tx-ms 1 out of range 10..10000",
                 "gw.yaml:24:28: vifs[1].bfd.min-tx-ms: min-tx-ms 1 out of range 10..10000"),
             errors(bad));
+    }
+
+    @Test
+    void bfdTakesAHoldDownAndKeyedAuthenticationAndRefusesWhatCannotWork()
+    {
+        final String line = "    bfd: {min-tx-ms: 100, min-rx-ms: 100, multiplier: 3}";
+        final ConfigCheck ok = check(with(line, "    bfd: {min-tx-ms: 10, min-rx-ms: 10, multiplier: 3, hold-down-ms: 500, " +
+            "auth-type: meticulous-keyed-sha1, auth-key-id: 7, auth-key: s3cret}"));
+        assertEquals(List.of(), ok.diagnostics());
+        final BfdTimers bfd = ok.config().vifs().get(0).bfd();
+        assertEquals(new BfdTimers(10, 10, 3, 500, "meticulous-keyed-sha1", 7, "s3cret"), bfd);
+        assertEquals(5, bfd.authTypeNumber(), "RFC 5880's number for meticulous keyed SHA1");
+        assertEquals(1000, check(BASE).config().vifs().get(0).bfd().holdDownMs(), "the default hold-down");
+
+        final List<String> errors = errors(with(line,
+            "    bfd: {auth-type: simple-password, auth-key: x}"));
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).contains("vifs[0].bfd.auth-type: BFD auth-type 'simple-password' is not one of keyed-md5"),
+            errors.get(0));
+        assertTrue(errors(with(line, "    bfd: {auth-type: keyed-md5, auth-key: " + "k".repeat(17) + "}")).get(0)
+            .contains("a BFD MD5 key has 1..16 characters, this one 17"));
+        assertTrue(errors(with(line, "    bfd: {auth-type: keyed-sha1}")).get(0).contains("needs an auth-key"));
+        assertTrue(errors(with(line, "    bfd: {auth-key: k}")).get(0).contains("a BFD auth-key needs an auth-type"));
+        assertTrue(errors(with(line, "    bfd: {hold-down-ms: -1}")).get(0).contains("hold-down-ms -1 out of range 0..600000"));
     }
 }

@@ -13,6 +13,8 @@ public final class CounterKind
     public static final int PUNT = 1005;
     public static final int DETECTOR = 1006;
     public static final int WORKER = 1007;
+    /** The control agent's FPM feed from FRR's zebra. */
+    public static final int FPM = 1008;
 
     private CounterKind()
     {
@@ -29,6 +31,7 @@ public final class CounterKind
             case PUNT -> "punt";
             case DETECTOR -> "detector";
             case WORKER -> "worker";
+            case FPM -> "fpm";
             default -> "other";
         };
     }

@@ -1,14 +1,19 @@
 package org.vbgw.dataplane.liveness;
 
 /**
- * A change of a path's liveness, as the agent and `vbgw show` report it: when, where, what, and why.
+ * A change of a path's liveness, as the agent and `vbgw show events` report it: when, where, what, and why.
  *
- * @param timeNs    the data plane's clock when the change took effect.
- * @param subject   what changed: a port, a VIF, or a next hop (e.g. "port eth1", "nexthop 10.0.0.2%dx1").
- * @param cause     which detector saw it: carrier, bfd, probe, resolution, admin.
- * @param nextHops  how many next hops the change invalidated or restored.
+ * @param timeNs    the data plane's clock (epoch nanoseconds) when the change took effect.
+ * @param subject   what changed: a port, a VIF, a peer or a next hop (e.g. "port eth1", "peer 10.0.0.2%dx1").
+ * @param vif       the VIF's name, empty for a port.
+ * @param peer      the peer's address, empty for a port or a VIF.
+ * @param from      the state before: up, down, or "up (hold-down)" while a restore waits.
+ * @param to        the state after.
+ * @param cause     which detector saw it: carrier, bfd, probe, resolution, admin, routing.
+ * @param nextHops  how many next hops the change took out of service or put back.
  */
-public record LivenessEvent(long timeNs, String subject, String from, String to, String cause, int nextHops)
+public record LivenessEvent(long timeNs, String subject, String vif, String peer, String from, String to,
+                            String cause, int nextHops)
 {
     @Override
     public String toString()

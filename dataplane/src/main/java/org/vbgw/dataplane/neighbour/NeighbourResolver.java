@@ -5,6 +5,8 @@ import org.agrona.collections.IntArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.vbgw.dataplane.adjacency.Adjacency;
 import org.vbgw.dataplane.adjacency.AdjacencyTable;
+import org.vbgw.dataplane.liveness.NextHopLiveness;
+import org.agrona.concurrent.EpochNanoClock;
 import org.vbgw.dataplane.packet.ArpPacketBuilder;
 import org.vbgw.dataplane.packet.EthernetEncap;
 import org.vbgw.dataplane.packet.EthernetFlyweight;
@@ -23,7 +25,8 @@ import java.util.Map;
  * whose neighbour answered, invalidates next hops whose neighbour stopped answering (O(1) per group in the
  * FIB), sends ARP requests and neighbour solicitations, releases packets that waited, and installs host
  * routes for destinations in connected subnets (an attached next hop has no address of its own: each
- * resolved destination gets a /32 or /128 of its own, VPP's "glean" adjacency).
+ * resolved destination gets a /32 or /128 of its own, VPP's "glean" adjacency). Whether a next hop carries
+ * traffic is {@link NextHopLiveness}'s to decide: failed resolution is one of its causes.
  * <p>
  * Control thread only: it is the FIB's single writer.
  */
@@ -39,6 +42,8 @@ public final class NeighbourResolver implements NeighbourListener
     }
 
     private final Fib fib;
+    private final NextHopLiveness liveness;
+    private final EpochNanoClock clock;
     private final VifTable vifs;
     private final AdjacencyTable adjacencies;
     private final Port[] ports;
@@ -55,8 +60,11 @@ public final class NeighbourResolver implements NeighbourListener
     private long droppedWaiting;
     private long released;
 
-    public NeighbourResolver(final Fib fib, final VifTable vifs, final AdjacencyTable adjacencies, final Port[] ports)
+    public NeighbourResolver(final Fib fib, final VifTable vifs, final AdjacencyTable adjacencies, final Port[] ports,
+        final NextHopLiveness liveness, final EpochNanoClock clock)
     {
+        this.liveness = liveness;
+        this.clock = clock;
         this.fib = fib;
         this.vifs = vifs;
         this.adjacencies = adjacencies;
@@ -140,10 +148,8 @@ public final class NeighbourResolver implements NeighbourListener
             {
                 final int nh = ids.getInt(i);
                 adjacencies.put(adjacency(nh, vif, mac));
-                if (fib.nextHop(nh) != null && !fib.nextHop(nh).alive())
-                {
-                    fib.setNextHopAlive(nh, true);
-                }
+                // "Invalidated until it resolves": no hold-down, the neighbour has just proved itself.
+                liveness.clear(NextHopLiveness.Scope.nextHop(nh), NextHopLiveness.CAUSE_RESOLUTION, 0, clock.nanoTime());
             }
             return;
         }
@@ -164,10 +170,7 @@ public final class NeighbourResolver implements NeighbourListener
             {
                 final int nh = ids.getInt(i);
                 adjacencies.clear(nh);
-                if (fib.nextHop(nh) != null && fib.nextHop(nh).alive())
-                {
-                    fib.setNextHopAlive(nh, false);
-                }
+                liveness.raise(NextHopLiveness.Scope.nextHop(nh), NextHopLiveness.CAUSE_RESOLUTION, clock.nanoTime());
             }
         }
         final Integer hostId = hostRoutes.remove(key);

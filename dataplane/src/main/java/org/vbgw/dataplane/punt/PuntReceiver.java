@@ -30,7 +30,8 @@ import java.lang.invoke.VarHandle;
  * The control thread's side of punting: drains the rings the workers fill (priority ring first), answers
  * ARP and neighbour solicitations for the gateway's addresses, learns neighbours, hands packets that wait for
  * a neighbour to the {@link NeighbourTable}, and bridges each VIF to its host TAP: punted frames go to the TAP
- * untagged, what the host kernel (and FRR on it) sends on the TAP leaves on the VIF with its tags.
+ * untagged, what the host kernel (and FRR on it) sends on the TAP leaves on the VIF with its tags. Local
+ * traffic the data plane answers itself (BFD sessions, probe replies) goes to its {@link LocalReceiver}s first.
  * <p>
  * Known trap: the host asks for the peer's MAC itself (to talk BGP); the reply comes back to the VIF's MAC,
  * so it must reach the TAP, and the data plane learns from it too. Control thread only.
@@ -54,6 +55,7 @@ public final class PuntReceiver implements MessageHandler
     private final EthernetEncap encap = new EthernetEncap();
     private final UnsafeBuffer scratch = new UnsafeBuffer(new byte[9216 + 64]);
     private final TapToPort tapToPort = new TapToPort();
+    private LocalReceiver[] localReceivers = new LocalReceiver[0];
     private long nowNs;
 
     private long arpAnswered;
@@ -139,8 +141,28 @@ public final class PuntReceiver implements MessageHandler
         {
             case ControlPath.PUNT_ARP -> onArp(vif, buffer, frame, frameLength);
             case ControlPath.PUNT_ND -> onNd(vif, buffer, frame, frameLength);
-            default -> toHost(vif, buffer, frame, frameLength);
+            default -> local(vif, buffer, frame, frameLength);
         }
+    }
+
+    /** Adds a consumer that sees local traffic before the host TAP does (BFD, probe replies). Control thread. */
+    public void addLocalReceiver(final LocalReceiver receiver)
+    {
+        final LocalReceiver[] more = java.util.Arrays.copyOf(localReceivers, localReceivers.length + 1);
+        more[localReceivers.length] = receiver;
+        localReceivers = more;
+    }
+
+    private void local(final Vif vif, final MutableDirectBuffer buffer, final int frame, final int frameLength)
+    {
+        for (final LocalReceiver r : localReceivers)
+        {
+            if (r.onLocal(vif, buffer, l2, nowNs))
+            {
+                return;
+            }
+        }
+        toHost(vif, buffer, frame, frameLength);
     }
 
     private void onAwait(final MutableDirectBuffer buffer, final int index, final int length)

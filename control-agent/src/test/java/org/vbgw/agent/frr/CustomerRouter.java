@@ -1,0 +1,196 @@
+package org.vbgw.agent.frr;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.vbgw.io.lab.Netns;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The customer's router of the interop tests, in the lab's customer namespace with files of its own (config,
+ * control socket, pid, log) in the lab's directory: BIRD 2 or FRR, with one eBGP session per connection
+ * ({@code dx1} to 10.0.0.1, {@code dx2} to 10.0.0.5), MD5 signed, announcing 172.16.0.0/16 and 172.17.0.0/16.
+ * The configs are test resources next to this class.
+ */
+interface CustomerRouter extends AutoCloseable
+{
+    /** The gateway's address on each connection. */
+    List<String> GATEWAY_PEERS = List.of("10.0.0.1", "10.0.0.5");
+
+    /** True when the session with the gateway at {@code peer} is Established. */
+    boolean established(String peer);
+
+    /** The gateway peers from which the router has a route for {@code prefix}. */
+    List<String> routeFrom(String prefix);
+
+    /** What the router shows about its sessions, for failure messages. */
+    String describe();
+
+    @Override
+    void close();
+
+    static String resource(final String name)
+    {
+        try (InputStream in = CustomerRouter.class.getResourceAsStream(name))
+        {
+            if (in == null)
+            {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        catch (final IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** BIRD 2, run in the foreground with its own socket. */
+    final class Bird implements CustomerRouter
+    {
+        private final Netns ns;
+        private final Path socket;
+        private final Process bird;
+
+        Bird(final Netns ns, final Path dir) throws IOException
+        {
+            this.ns = ns;
+            Files.createDirectories(dir);
+            final Path conf = dir.resolve("bird.conf");
+            Files.writeString(conf, resource("customer-bird.conf").replace("@LOG@", dir.resolve("bird.log").toString()));
+            socket = dir.resolve("bird.ctl");
+            bird = ns.start("bird", "-f", "-c", conf.toString(), "-s", socket.toString(), "-P", dir.resolve("bird.pid").toString());
+            BgpLab.await("BIRD opens its control socket", 15_000, () ->
+            {
+                if (!bird.isAlive())
+                {
+                    throw new AssertionError("bird exited " + bird.exitValue() + ": " + output(bird));
+                }
+                return Files.exists(socket);
+            });
+        }
+
+        String birdc(final String command)
+        {
+            return ns.exec("birdc", "-s", socket.toString(), command);
+        }
+
+        @Override
+        public boolean established(final String peer)
+        {
+            return birdc("show protocols all " + protocol(peer)).lines()
+                .anyMatch(l -> l.contains("BGP state:") && l.contains("Established"));
+        }
+
+        @Override
+        public List<String> routeFrom(final String prefix)
+        {
+            final String routes = birdc("show route " + prefix + " all");
+            return GATEWAY_PEERS.stream().filter(p -> routes.contains("[" + protocol(p) + " ")).toList();
+        }
+
+        private static String protocol(final String peer)
+        {
+            return "10.0.0.1".equals(peer) ? "dx1" : "dx2";
+        }
+
+        @Override
+        public String describe()
+        {
+            return birdc("show protocols all");
+        }
+
+        @Override
+        public void close()
+        {
+            bird.destroy();
+            try
+            {
+                if (!bird.waitFor(5, TimeUnit.SECONDS))
+                {
+                    bird.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                bird.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static String output(final Process p)
+        {
+            try
+            {
+                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            }
+            catch (final IOException ex)
+            {
+                return ex.getMessage();
+            }
+        }
+    }
+
+    /** FRR (zebra and bgpd), run by {@link FrrDaemons} in the customer namespace, as the gateway's is. */
+    final class Frr implements CustomerRouter
+    {
+        private final FrrDaemons daemons;
+        private final Vtysh vtysh;
+
+        Frr(final Netns ns, final Path dir) throws IOException
+        {
+            Files.createDirectories(dir.getParent());
+            Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            daemons = FrrDaemons.start(dir, List.of(
+                new FrrDaemon("zebra", resource("customer-zebra.conf"), List.of()),
+                new FrrDaemon("bgpd", resource("customer-bgpd.conf"), List.of())),
+                FrrDaemons.DEFAULT_BINARIES, List.of("ip", "netns", "exec", ns.name()));
+            daemons.awaitReady(java.time.Duration.ofSeconds(15));
+            vtysh = daemons.vtysh();
+        }
+
+        private JsonNode neighbour(final String peer)
+        {
+            return vtysh.json("show bgp neighbors " + peer + " json").path(peer);
+        }
+
+        @Override
+        public boolean established(final String peer)
+        {
+            return "Established".equals(neighbour(peer).path("bgpState").asText());
+        }
+
+        @Override
+        public List<String> routeFrom(final String prefix)
+        {
+            final JsonNode paths = vtysh.json("show bgp ipv4 unicast " + prefix + " json").path("paths");
+            final List<String> from = new java.util.ArrayList<>();
+            for (final JsonNode p : paths)
+            {
+                if (p.path("valid").asBoolean(false))
+                {
+                    from.add(p.path("peer").path("peerId").asText());
+                }
+            }
+            return GATEWAY_PEERS.stream().filter(from::contains).toList();
+        }
+
+        @Override
+        public String describe()
+        {
+            return vtysh.run("show bgp summary") + daemons.logTail("bgpd");
+        }
+
+        @Override
+        public void close()
+        {
+            daemons.close();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package org.vbgw.dataplane.liveness;
+
+/**
+ * A BFD session as {@code show bfd} reports it: a copy, taken on the control thread.
+ *
+ * @param diag                local diagnostic code (RFC 5880 §4.1).
+ * @param txIntervalUs        the transmit interval in use (before jitter).
+ * @param detectTimeUs        the detection time in use.
+ * @param lastChangeNs        the data plane's clock at the last state change.
+ * @param lastRxNs            the data plane's clock when the latest packet was accepted (0: none yet).
+ * @param holdingNextHops     true while this session keeps its peer's next hops out of service (down, or in the
+ *                            hold-down after coming back).
+ * @param authType            0 for none, else the RFC 5880 authentication type.
+ */
+public record BfdSessionView(String vif, String peer, String local, String state, String remoteState, int diag,
+                             long localDiscriminator, long remoteDiscriminator, int sourcePort,
+                             long desiredMinTxUs, long requiredMinRxUs, int detectMult, long txIntervalUs,
+                             long detectTimeUs, long remoteDesiredMinTxUs, long remoteMinRxUs, long lastChangeNs, long lastRxNs,
+                             long upCount, long downCount, long rxPackets, long txPackets, boolean holdingNextHops,
+                             int authType)
+{
+}
