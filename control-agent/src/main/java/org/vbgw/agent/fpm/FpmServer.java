@@ -44,6 +44,8 @@ public final class FpmServer implements AutoCloseable
     private volatile boolean running = true;
     /** The session being served; written by the server thread, closed by {@link #close} from any thread. */
     private volatile Socket session;
+    /** Server thread only: bytes read in the current session, to say where a malformed frame was. */
+    private long sessionBytes;
     /** Server thread only: when the stale routes are flushed, 0 when nothing is stale. */
     private long graceDeadlineNs;
 
@@ -132,6 +134,7 @@ public final class FpmServer implements AutoCloseable
             socket.setSoTimeout(POLL_MS);
             socket.setReceiveBufferSize(1 << 20);
             final InputStream in = socket.getInputStream();
+            sessionBytes = 0;
             int start = 0;
             int end = 0;
             while (running)
@@ -152,6 +155,7 @@ public final class FpmServer implements AutoCloseable
                     return;
                 }
                 end += n;
+                sessionBytes += n;
                 counters.add(FpmCounters.BYTES, n);
                 start = consume(start, end);
                 if (start < 0)
@@ -233,8 +237,9 @@ public final class FpmServer implements AutoCloseable
         {
             counters.increment(FpmCounters.MALFORMED);
             counters.increment(FpmCounters.RESETS);
-            log.accept("fpm: malformed frame at stream offset " + counters.get(FpmCounters.BYTES) + " - " +
-                (end - at) + ": " + malformed.getMessage() + "; session reset, routes kept until zebra replays");
+            // The bad frame starts where the unread bytes do: the bytes read so far less those still buffered.
+            log.accept("fpm: malformed frame at byte " + (sessionBytes - (end - at)) + " of the session: " +
+                malformed.getMessage() + "; session reset, routes kept until zebra replays");
             return -1;
         }
         return at;
