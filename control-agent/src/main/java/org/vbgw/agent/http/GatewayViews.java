@@ -39,8 +39,15 @@ public final class GatewayViews
     public static void registerRouteChanges(final ApiServer server, final org.vbgw.agent.run.GatewayRuntime runtime)
     {
         final Dataplane dp = runtime.dataplane();
+        registerRouteChanges(server, () -> dp.call(() -> routes(dp)), runtime.agent());
+    }
+
+    /** As above, for an agent whose data plane is another process: {@code view} serves GET. */
+    public static void registerRouteChanges(final ApiServer server, final java.util.function.Supplier<String> view,
+        final org.vbgw.agent.run.RouteAgent runtime)
+    {
         final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        server.mutation("routes", () -> dp.call(() -> routes(dp)), (method, query, body) ->
+        server.mutation("routes", view, (method, query, body) ->
         {
             if ("POST".equals(method))
             {
