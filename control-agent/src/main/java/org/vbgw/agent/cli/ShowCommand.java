@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code vbgw show routes|vifs|neighbors|events [--json]}: what a running gateway holds, asked through its
+ * {@code vbgw show routes|vifs|neighbors|nexthops|counters|events [--json]}: what a running gateway holds, asked through its
  * local HTTP API ({@code vbgw run --http}); a table for people, {@code --json} for scripts.
  */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = "Show a running gateway's routes, VIFs, neighbours or liveness events.")
+    description = "Show a running gateway's routes, VIFs, neighbours, next hops, counters or liveness events.")
 public final class ShowCommand implements Callable<Integer>
 {
     /** Columns of each view: JSON field, header. */
@@ -34,13 +34,15 @@ public final class ShowCommand implements Callable<Integer>
         {"innerVlan", "INNER"}, {"mac", "MAC"}, {"mtu", "MTU"}, {"adminUp", "UP"}, {"addresses", "ADDRESSES"}};
     private static final String[][] NEIGHBORS = {{"vif", "VIF"}, {"address", "ADDRESS"}, {"mac", "MAC"},
         {"state", "STATE"}};
+    private static final String[][] NEXTHOPS = {{"id", "ID"}, {"vif", "VIF"}, {"via", "VIA"}, {"alive", "ALIVE"}};
+    private static final String[][] COUNTERS = {{"id", "ID"}, {"label", "COUNTER"}, {"value", "VALUE"}};
     private static final String[][] EVENTS = {{"timeNs", "TIME NS"}, {"subject", "SUBJECT"}, {"from", "FROM"},
         {"to", "TO"}, {"cause", "CAUSE"}, {"nextHops", "NEXT HOPS"}};
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "routes, vifs, neighbors or events")
+    @Parameters(index = "0", description = "routes, vifs, neighbors, nexthops, counters or events")
     String what;
 
     @Option(names = "--json", description = "The API's JSON as it is.")
@@ -58,7 +60,10 @@ public final class ShowCommand implements Callable<Integer>
             case "vifs" -> VIFS;
             case "neighbors", "neighbours" -> NEIGHBORS;
             case "events" -> EVENTS;
-            default -> throw new IllegalArgumentException("show what? routes, vifs, neighbors or events, not '" + what + "'");
+            case "nexthops" -> NEXTHOPS;
+            case "counters" -> COUNTERS;
+            default -> throw new IllegalArgumentException("show what? routes, vifs, neighbors, nexthops, counters or " +
+                "events, not '" + what + "'");
         };
         final String path = "neighbours".equals(what) ? "neighbors" : what;
         final String body = fetch(URI.create("http://" + api + "/api/" + path));

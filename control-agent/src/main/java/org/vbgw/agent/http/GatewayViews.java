@@ -29,6 +29,8 @@ public final class GatewayViews
         server.json("routes", () -> dp.call(() -> routes(dp)));
         server.json("neighbors", () -> dp.call(() -> neighbours(dp)));
         server.json("events", () -> events(dp));
+        server.json("nexthops", () -> dp.call(() -> nextHops(dp)));
+        server.json("counters", () -> counters(dp.counters()));
     }
 
     /**
@@ -122,6 +124,34 @@ public final class GatewayViews
             }
             items.add("{\"prefix\":" + str(prefix.toString()) + ",\"group\":" + group + ",\"nexthops\":" + hops + "}");
         });
+        return items.toString();
+    }
+
+    /** Every next hop in the FIB: the agent's (from the journal) and the data plane's own host next hops. */
+    static String nextHops(final Dataplane dp)
+    {
+        final List<String> items = new ArrayList<>();
+        final int count = dp.fib().nextHopCount();
+        // Ids are dense from 0 (the agent's) and from the resolver's first host id: stop once all are found.
+        for (int id = 0; items.size() < count && id <= NextHop.MAX_ID; id++)
+        {
+            final NextHop nh = dp.fib().nextHop(id);
+            if (nh != null)
+            {
+                items.add("{\"id\":" + id + ",\"vif\":" + nh.vifId() + ",\"via\":" +
+                    str(nh.neighbourHi() == 0 && nh.neighbourLo() == 0 ? "attached" :
+                        IpPrefix.format(nh.ipv6(), nh.neighbourHi(), nh.neighbourLo())) + ",\"alive\":" + nh.alive() + "}");
+            }
+        }
+        return items.toString();
+    }
+
+    /** Every counter as it reads now: the same figures as /metrics, one object per counter. */
+    static String counters(final org.agrona.concurrent.status.CountersReader counters)
+    {
+        final List<String> items = new ArrayList<>();
+        counters.forEach((id, type, key, label) -> items.add("{\"id\":" + id + ",\"type\":" + type + ",\"label\":" +
+            str(label) + ",\"value\":" + counters.getCounterValue(id) + "}"));
         return items.toString();
     }
 
