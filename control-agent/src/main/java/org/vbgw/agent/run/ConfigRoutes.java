@@ -57,6 +57,8 @@ public final class ConfigRoutes
     public static ConfigRoutes of(final GatewayConfig config, final Map<String, Integer> vifIds)
     {
         final ConfigRoutes c = new ConfigRoutes();
+        // A remote subnet behind several VIFs (the seeds' active/active pairs) is one route over all of them.
+        final Map<IpPrefix, List<RibPath>> remoteSubnets = new LinkedHashMap<>();
         for (final VifConfig v : config.vifs())
         {
             final int id = vifIds.get(v.name());
@@ -75,12 +77,13 @@ public final class ConfigRoutes
                     final InterfaceAddress peer = b.prefix().ipv6() ? peer(v.ipv6()) : peer(v.ipv4());
                     if (peer != null)
                     {
-                        c.add(RouteSource.STATIC, b.prefix(), REMOTE_SUBNET_DISTANCE,
-                            List.of(new RibPath(id, peer.host(), v.weight() != null ? v.weight() : 1)));
+                        remoteSubnets.computeIfAbsent(b.prefix(), k -> new ArrayList<>())
+                            .add(new RibPath(id, peer.host(), v.weight() != null ? v.weight() : 1));
                     }
                 }
             }
         }
+        remoteSubnets.forEach((prefix, paths) -> c.add(RouteSource.STATIC, prefix, REMOTE_SUBNET_DISTANCE, paths));
         for (final VpcAttachment a : config.vpcAttachments())
         {
             final int id = vifIds.get(a.name());
