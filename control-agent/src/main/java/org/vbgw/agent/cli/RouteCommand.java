@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 /**
  * {@code vbgw route add PREFIX NEXTHOP... [--distance N]} and {@code vbgw route del PREFIX}: operator routes
  * on a running gateway, through its HTTP API. They go through the RIB and the journal like every route, at
- * the API source's distance (1 unless given), and do not survive a restart (the config is the lasting place).
+ * the API source's distance (1 unless given); the agent keeps them in a file beside the journal and restores
+ * them when it restarts.
  */
 @Command(name = "route", mixinStandardHelpOptions = true, description = "Add or delete an operator route on a running gateway.",
     subcommands = { RouteCommand.Add.class, RouteCommand.Del.class })

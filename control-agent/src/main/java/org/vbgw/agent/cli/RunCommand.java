@@ -81,6 +81,21 @@ public final class RunCommand implements Callable<Integer>
         description = "How long FRR's routes stay after zebra disconnects (default: ${DEFAULT-VALUE}).")
     long fpmGraceS;
 
+    /** Which parts of the gateway this process runs. */
+    enum Role
+    {
+        /** Data plane and agent in one process (the default). */
+        both,
+        /** Ports, VIFs, the journal applier, counters and metrics; routes come from an agent process. */
+        dataplane,
+        /** Config, RIB, route and reload API, the journal writer; forwarding is a data plane process's. */
+        agent
+    }
+
+    @Option(names = "--role", defaultValue = "both",
+        description = "both (default), dataplane or agent: the last two run as two processes on one --state-dir.")
+    Role role;
+
     @Option(names = "--tx", defaultValue = "SEND", description = "Transmit mode: RING or SEND (default: ${DEFAULT-VALUE}).")
     PacketSocketOptions.TxMode txMode;
 
@@ -98,10 +113,14 @@ public final class RunCommand implements Callable<Integer>
             return 1;
         }
         check.warnings().stream().map(Diagnostic::toString).forEach(out::println);
+        if (role == Role.agent)
+        {
+            return AgentRole.run(configFile, check, stateDir, http, out);
+        }
         final Dataplane.Config dpConfig = Dataplane.Config.defaults().withWorkers(workers).withCountersFile(countersFile);
         final GatewayRuntime runtime = new GatewayRuntime(check.config(), stateDir.resolve("journal"),
             (port, worker, all) -> PacketSocket.open(port.linuxInterface(), options(port.linuxInterface(), all)),
-            spec -> noTaps ? null : openTap(spec), dpConfig);
+            spec -> noTaps ? null : openTap(spec), dpConfig, role == Role.both);
         // The host kernel must not also route, answer or spend CPU on the frames vbgw forwards.
         final HostKernelBypass bypass;
         try
@@ -113,8 +132,11 @@ public final class RunCommand implements Callable<Integer>
             runtime.close();
             throw ex;
         }
-        final boolean startsFrr = !noFrr && !noTaps && check.config().vifs().stream().anyMatch(v -> v.bgp() != null);
-        final boolean servesFpm = startsFrr || spec.commandLine().getParseResult().hasMatchedOption("--fpm");
+        // BGP feeds the RIB, which only a process with the agent's part has (the agent role has none yet).
+        final boolean startsFrr = role == Role.both && !noFrr && !noTaps &&
+            check.config().vifs().stream().anyMatch(v -> v.bgp() != null);
+        final boolean servesFpm = role == Role.both &&
+            (startsFrr || spec.commandLine().getParseResult().hasMatchedOption("--fpm"));
         final ApiServer api;
         try
         {
@@ -166,6 +188,13 @@ public final class RunCommand implements Callable<Integer>
         }
         frr.ifPresent(f -> out.println("frr: zebra and bgpd in " + f.directory() + " (vbgw show bgp), zebra's FPM to " + fpm));
         runtime.notes().forEach(n -> out.println("note: " + n));
+        if (role == Role.both)
+        {
+            onHangup(configFile, runtime::reload, out);
+            final var started = runtime.lastOutcome();
+            out.println("vbgw agent: " + started.routesAdopted() + " routes held from the journal, " +
+                started.journalEntries() + " journal entries written to reconcile");
+        }
         out.println("vbgw running: " + runtime.dataplane().fib().routeCount() + " routes; counters in " + countersFile +
             " (vbgw stat); journal in " + stateDir.resolve("journal") +
             (api != null ? "; http://" + http + "/metrics and /api/{vifs,routes,rib,neighbors,events,bgp,bfd,probes}" : "") +
@@ -185,10 +214,33 @@ public final class RunCommand implements Callable<Integer>
         final ApiServer api = new ApiServer(new java.net.InetSocketAddress(http.substring(0, colon),
             Integer.parseInt(http.substring(colon + 1))), runtime.dataplane().counters());
         GatewayViews.register(api, runtime.dataplane());
-        GatewayViews.registerRouteChanges(api, runtime);
         GatewayViews.registerAdmin(api, runtime);
-        GatewayViews.registerRib(api, runtime);
+        if (role == Role.both)
+        {
+            GatewayViews.registerRouteChanges(api, runtime);
+            GatewayViews.registerRib(api, runtime);
+            org.vbgw.agent.http.ReloadApi.register(api, configFile, runtime::reload);
+        }
         return api;
+    }
+
+    /** SIGHUP re-reads the config file and reloads, as {@code vbgw reload} does; the outcome goes to the log. */
+    static void onHangup(final Path configFile, final org.vbgw.agent.run.ConfigReload.Target target,
+        final PrintWriter out)
+    {
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal ->
+        {
+            try
+            {
+                out.println("vbgw: SIGHUP: reloaded " + configFile + ": " +
+                    org.vbgw.agent.run.ConfigReload.apply(configFile, null, target).toJson());
+            }
+            catch (final RuntimeException ex)
+            {
+                out.println("vbgw: SIGHUP: " + ex.getMessage());
+            }
+            out.flush();
+        });
     }
 
     /** Socket options of a port; with several workers, one fanout group per interface spreads flows over them. */

@@ -21,12 +21,13 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code vbgw show routes|vifs|neighbors|events|bfd|probes|bgp [--json]}: what a running gateway holds, asked
- * through its local HTTP API ({@code vbgw run --http}); a table for people, {@code --json} for scripts.
+ * {@code vbgw show routes|vifs|neighbors|nexthops|counters|events|bfd|probes|bgp [--json]}: what a running
+ * gateway holds, asked through its local HTTP API ({@code vbgw run --http}); a table for people, {@code --json}
+ * for scripts.
  */
 @Command(name = "show", mixinStandardHelpOptions = true,
-    description = "Show a running gateway's routes, VIFs, neighbours, liveness events, BFD sessions, health probes or " +
-        "BGP sessions.")
+    description = "Show a running gateway's routes, VIFs, neighbours, next hops, counters, liveness events, BFD " +
+        "sessions, health probes or BGP sessions.")
 public final class ShowCommand implements Callable<Integer>
 {
     /** Columns of each view: JSON field, header. */
@@ -37,6 +38,8 @@ public final class ShowCommand implements Callable<Integer>
         {"state", "STATE"}};
     private static final String[][] BGP = {{"vif", "VIF"}, {"peer", "PEER"}, {"remoteAs", "AS"}, {"state", "STATE"},
         {"uptime", "UP"}, {"received", "RECEIVED"}, {"sent", "SENT"}, {"md5", "MD5"}, {"lastReset", "LAST RESET"}};
+    private static final String[][] NEXTHOPS = {{"id", "ID"}, {"vif", "VIF"}, {"via", "VIA"}, {"alive", "ALIVE"}};
+    private static final String[][] COUNTERS = {{"id", "ID"}, {"label", "COUNTER"}, {"value", "VALUE"}};
     private static final String[][] EVENTS = {{"timeNs", "TIME NS"}, {"subject", "SUBJECT"}, {"from", "FROM"},
         {"to", "TO"}, {"cause", "CAUSE"}, {"nextHops", "NEXT HOPS"}};
     private static final String[][] BFD = {{"vif", "VIF"}, {"peer", "PEER"}, {"state", "STATE"},
@@ -50,7 +53,8 @@ public final class ShowCommand implements Callable<Integer>
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", description = "routes, vifs, neighbors, events, bfd, probes or bgp (the BGP sessions, from FRR)")
+    @Parameters(index = "0", description = "routes, vifs, neighbors, nexthops, counters, events, bfd, probes or bgp " +
+        "(the BGP sessions, from FRR)")
     String what;
 
     @Option(names = "--json", description = "The API's JSON as it is.")
@@ -68,11 +72,13 @@ public final class ShowCommand implements Callable<Integer>
             case "vifs" -> VIFS;
             case "neighbors", "neighbours" -> NEIGHBORS;
             case "events" -> EVENTS;
+            case "nexthops" -> NEXTHOPS;
+            case "counters" -> COUNTERS;
             case "bfd" -> BFD;
             case "probes" -> PROBES;
             case "bgp" -> BGP;
-            default -> throw new IllegalArgumentException("show what? routes, vifs, neighbors, events, bfd, probes or bgp, " +
-                "not '" + what + "'");
+            default -> throw new IllegalArgumentException("show what? routes, vifs, neighbors, nexthops, counters, " +
+                "events, bfd, probes or bgp, not '" + what + "'");
         };
         final String path = "neighbours".equals(what) ? "neighbors" : what;
         final String body = fetch(URI.create("http://" + api + "/api/" + path));

@@ -67,7 +67,14 @@ public final class ApiServer implements AutoCloseable
     /** Accepts {@code POST} and {@code DELETE} at {@code /api/NAME} (GET keeps serving the view, if any). */
     public ApiServer mutation(final String name, final java.util.function.Supplier<String> view, final Mutation mutation)
     {
-        server.removeContext("/api/" + name);
+        try
+        {
+            server.removeContext("/api/" + name);
+        }
+        catch (final IllegalArgumentException noViewYet)
+        {
+            // Nothing served GET at this name before: the mutation's own view does.
+        }
         server.createContext("/api/" + name, exchange ->
         {
             final String method = exchange.getRequestMethod();

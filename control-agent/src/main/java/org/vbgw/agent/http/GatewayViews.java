@@ -34,6 +34,8 @@ public final class GatewayViews
         server.json("routes", () -> dp.call(() -> routes(dp)));
         server.json("neighbors", () -> dp.call(() -> neighbours(dp)));
         server.json("events", () -> events(dp));
+        server.json("nexthops", () -> dp.call(() -> nextHops(dp)));
+        server.json("counters", () -> counters(dp.counters()));
         server.json("bfd", () -> json(dp.call(dp::bfdSessions)));
         server.json("probes", () -> json(dp.call(dp::healthProbes)));
     }
@@ -121,8 +123,15 @@ public final class GatewayViews
     public static void registerRouteChanges(final ApiServer server, final org.vbgw.agent.run.GatewayRuntime runtime)
     {
         final Dataplane dp = runtime.dataplane();
-        final ObjectMapper json = new ObjectMapper();
-        server.mutation("routes", () -> dp.call(() -> routes(dp)), (method, query, body) ->
+        registerRouteChanges(server, () -> dp.call(() -> routes(dp)), runtime.agent());
+    }
+
+    /** As above, for an agent whose data plane is another process: {@code view} serves GET. */
+    public static void registerRouteChanges(final ApiServer server, final java.util.function.Supplier<String> view,
+        final org.vbgw.agent.run.RouteAgent runtime)
+    {
+        final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        server.mutation("routes", view, (method, query, body) ->
         {
             if ("POST".equals(method))
             {
@@ -223,6 +232,34 @@ public final class GatewayViews
             }
             items.add("{\"prefix\":" + str(prefix.toString()) + ",\"group\":" + group + ",\"nexthops\":" + hops + "}");
         });
+        return items.toString();
+    }
+
+    /** Every next hop in the FIB: the agent's (from the journal) and the data plane's own host next hops. */
+    static String nextHops(final Dataplane dp)
+    {
+        final List<String> items = new ArrayList<>();
+        final int count = dp.fib().nextHopCount();
+        // Ids are dense from 0 (the agent's) and from the resolver's first host id: stop once all are found.
+        for (int id = 0; items.size() < count && id <= NextHop.MAX_ID; id++)
+        {
+            final NextHop nh = dp.fib().nextHop(id);
+            if (nh != null)
+            {
+                items.add("{\"id\":" + id + ",\"vif\":" + nh.vifId() + ",\"via\":" +
+                    str(nh.neighbourHi() == 0 && nh.neighbourLo() == 0 ? "attached" :
+                        IpPrefix.format(nh.ipv6(), nh.neighbourHi(), nh.neighbourLo())) + ",\"alive\":" + nh.alive() + "}");
+            }
+        }
+        return items.toString();
+    }
+
+    /** Every counter as it reads now: the same figures as /metrics, one object per counter. */
+    static String counters(final org.agrona.concurrent.status.CountersReader counters)
+    {
+        final List<String> items = new ArrayList<>();
+        counters.forEach((id, type, key, label) -> items.add("{\"id\":" + id + ",\"type\":" + type + ",\"label\":" +
+            str(label) + ",\"value\":" + counters.getCounterValue(id) + "}"));
         return items.toString();
     }
 

@@ -13,6 +13,7 @@ import java.util.zip.CRC32C;
 public final class FibChangeEncoder implements FibWriter
 {
     private final CRC32C crc = new CRC32C();
+    private final byte[] scratch = new byte[FibChangeDecoder.MAX_LENGTH];
     private final LongSupplier clockNs;
     private Bytes<?> out;
     private long start;
@@ -38,7 +39,7 @@ public final class FibChangeEncoder implements FibWriter
 
     private long seal()
     {
-        FibChange.seal(out, start, crc);
+        FibChange.seal(out, start, crc, scratch);
         return -1;
     }
 

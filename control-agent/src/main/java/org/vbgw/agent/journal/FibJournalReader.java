@@ -4,8 +4,6 @@ import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.wire.DocumentContext;
 
-import java.util.zip.CRC32C;
-
 /**
  * Tails the {@link FibJournal} and hands each entry to a {@link FibChangeHandler}, in order.
  * <p>
@@ -16,9 +14,7 @@ import java.util.zip.CRC32C;
 public final class FibJournalReader implements AutoCloseable
 {
     private final ExcerptTailer tailer;
-    private final int[] nextHops = new int[FibChange.MAX_GROUP_MEMBERS];
-    private final int[] weights = new int[FibChange.MAX_GROUP_MEMBERS];
-    private final CRC32C crc = new CRC32C();
+    private final FibChangeDecoder decoder = new FibChangeDecoder();
     private String corruption;
     private long applied;
 
@@ -59,7 +55,7 @@ public final class FibJournalReader implements AutoCloseable
                 String why;
                 try
                 {
-                    why = FibChange.decode(index, in, handler, nextHops, weights, crc);
+                    why = decoder.decode(index, in, handler);
                 }
                 catch (final RuntimeException ex)
                 {

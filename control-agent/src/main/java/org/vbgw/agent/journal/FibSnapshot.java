@@ -173,22 +173,22 @@ public final class FibSnapshot
         }
         final long index = in.readLong();
         final int entries = in.readInt();
-        final int[] nextHops = new int[FibChange.MAX_GROUP_MEMBERS];
-        final int[] weights = new int[FibChange.MAX_GROUP_MEMBERS];
-        final CRC32C entryCrc = new CRC32C();
+        final FibChangeDecoder decoder = new FibChangeDecoder();
         for (int i = 0; i < entries; i++)
         {
             final int length = in.readInt();
-            final long end = in.readPosition() + length;
-            final long limit = in.readLimit();
-            in.readLimit(end);
-            final String why = FibChange.decode(index, in, handler, nextHops, weights, entryCrc);
+            final long at = in.readPosition();
+            if (length < 0 || length > in.readRemaining())
+            {
+                throw new IllegalStateException(file + ": snapshot entry " + i + ": length " + length +
+                    " runs past the end of the file");
+            }
+            final String why = decoder.decode(index, data, (int)at, length, handler);
             if (why != null)
             {
                 throw new IllegalStateException(file + ": snapshot entry " + i + ": " + why);
             }
-            in.readLimit(limit);
-            in.readPosition(end);
+            in.readPosition(at + length);
         }
         return index;
     }

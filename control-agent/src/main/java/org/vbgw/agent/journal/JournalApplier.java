@@ -39,7 +39,7 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     private long appliedAtSnapshot;
     private boolean corruptionReported;
     /** During a replay into an empty FIB: the routes to bulk-load at its end. Control thread. */
-    private java.util.Map<IpPrefix, Integer> bulk;
+    private BulkRouteLoad bulk;
 
     public JournalApplier(final Dataplane dataplane, final FibJournalReader reader, final int batch)
     {
@@ -89,52 +89,19 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
      */
     private void beginBulk()
     {
-        bulk = dataplane.fib().routeCount() == 0 ? new java.util.LinkedHashMap<>() : null;
+        bulk = dataplane.fib().routeCount() == 0 ? new BulkRouteLoad() : null;
     }
 
     private void endBulk()
     {
-        final java.util.Map<IpPrefix, Integer> routes = bulk;
+        final BulkRouteLoad routes = bulk;
         bulk = null;
-        if (routes == null || routes.isEmpty())
+        if (routes == null || routes.size() == 0)
         {
             return;
         }
-        final int n = routes.size();
-        final int[] v4Prefixes = new int[n];
-        final int[] v4Lengths = new int[n];
-        final int[] v4Groups = new int[n];
-        final long[] v6His = new long[n];
-        final long[] v6Los = new long[n];
-        final int[] v6Lengths = new int[n];
-        final int[] v6Groups = new int[n];
-        int v4 = 0;
-        int v6 = 0;
-        for (final java.util.Map.Entry<IpPrefix, Integer> e : routes.entrySet())
-        {
-            final IpPrefix p = e.getKey();
-            if (fib().group(e.getValue()) == null)
-            {
-                // Checked one by one so that one bad route is refused alone, not the whole load with it.
-                refuse(lastIndex, "route " + p, new IllegalArgumentException("unknown group " + e.getValue()));
-                continue;
-            }
-            if (p.ipv6())
-            {
-                v6His[v6] = p.hi();
-                v6Los[v6] = p.lo();
-                v6Lengths[v6] = p.length();
-                v6Groups[v6++] = e.getValue();
-            }
-            else
-            {
-                v4Prefixes[v4] = p.ipv4Address();
-                v4Lengths[v4] = p.length();
-                v4Groups[v4++] = e.getValue();
-            }
-        }
-        fib().loadIpv4Routes(v4Prefixes, v4Lengths, v4Groups, v4);
-        fib().loadIpv6Routes(v6His, v6Los, v6Lengths, v6Groups, v6);
+        routes.loadInto(fib(), (prefix, group) ->
+            refuse(lastIndex, "route " + prefix, new IllegalArgumentException("unknown group " + group)));
     }
 
     /**
@@ -350,6 +317,13 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     public void onRoute(final long index, final long ts, final boolean ipv6, final long hi, final long lo,
         final int length, final int groupId)
     {
+        if (bulk != null && !ipv6 && BulkRouteLoad.isIpv4Prefix(hi, lo, length))
+        {
+            // The replay's common case, kept free of objects; anything else goes the checked way below.
+            bulk.putIpv4(lo, length, groupId);
+            done(index, ts);
+            return;
+        }
         IpPrefix prefix = null;
         try
         {
@@ -381,6 +355,12 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     public void onRouteRemoved(final long index, final long ts, final boolean ipv6, final long hi, final long lo,
         final int length)
     {
+        if (bulk != null && !ipv6 && BulkRouteLoad.isIpv4Prefix(hi, lo, length))
+        {
+            bulk.removeIpv4(lo, length);
+            done(index, ts);
+            return;
+        }
         try
         {
             final IpPrefix prefix = new IpPrefix(ipv6, hi, lo, length);

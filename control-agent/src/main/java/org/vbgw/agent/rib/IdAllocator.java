@@ -17,6 +17,12 @@ final class IdAllocator
         return id;
     }
 
+    /** Marks an id as used that was handed out before (by a RIB before a restart). */
+    void take(final int id)
+    {
+        used.set(id);
+    }
+
     void free(final int id)
     {
         used.clear(id);

@@ -1,6 +1,7 @@
 package org.vbgw.agent.rib;
 
 import org.vbgw.agent.journal.FibWriter;
+import org.vbgw.agent.journal.JournalState;
 import org.vbgw.fib.IpPrefix;
 
 import java.util.ArrayList;
@@ -52,6 +53,8 @@ public final class Rib
     private final FibWriter fib;
     private final Map<IpPrefix, Map<Slot, Candidate>> candidates = new HashMap<>();
     private final Map<IpPrefix, Installed> installed = new HashMap<>();
+    /** Adopted routes whose group the journal never defined; removed by {@link #sweep()}. */
+    private final List<IpPrefix> strayRoutes = new ArrayList<>();
 
     private final Map<NextHopKey, Integer> nextHopIds = new HashMap<>();
     private final Map<Integer, Integer> nextHopRefs = new HashMap<>();
@@ -79,6 +82,14 @@ public final class Rib
      */
     public void add(final RouteSource source, final IpPrefix prefix, final List<RibPath> paths, final int distance)
     {
+        check(prefix, paths, distance);
+        candidates.computeIfAbsent(prefix, p -> new HashMap<>())
+            .put(new Slot(source, distance), new Candidate(source, distance, List.copyOf(paths)));
+        reselect(prefix);
+    }
+
+    private static void check(final IpPrefix prefix, final List<RibPath> paths, final int distance)
+    {
         if (paths.isEmpty())
         {
             throw new IllegalArgumentException(prefix + ": a route needs at least one path");
@@ -94,8 +105,24 @@ public final class Rib
                 throw new IllegalArgumentException(prefix + ": gateway " + p.gateway() + " is of the other address family");
             }
         }
-        candidates.computeIfAbsent(prefix, p -> new HashMap<>())
-            .put(new Slot(source, distance), new Candidate(source, distance, List.copyOf(paths)));
+    }
+
+    /**
+     * Makes {@code byDistance} (distance → paths) the whole of {@code source}'s candidates for {@code prefix}, then
+     * selects once: a reload that changes a route's paths writes the new route, never a removal before it, and a
+     * reload that changes nothing writes nothing. An empty map removes the source's candidates.
+     */
+    public void set(final RouteSource source, final IpPrefix prefix, final Map<Integer, List<RibPath>> byDistance)
+    {
+        byDistance.forEach((distance, paths) -> check(prefix, paths, distance));
+        final Map<Slot, Candidate> bySource = candidates.computeIfAbsent(prefix, p -> new HashMap<>());
+        bySource.keySet().removeIf(slot -> slot.source() == source);
+        byDistance.forEach((distance, paths) ->
+            bySource.put(new Slot(source, distance), new Candidate(source, distance, List.copyOf(paths))));
+        if (bySource.isEmpty())
+        {
+            candidates.remove(prefix);
+        }
         reselect(prefix);
     }
 
@@ -166,6 +193,114 @@ public final class Rib
     public int nextHopCount()
     {
         return nextHopIds.size();
+    }
+
+    /**
+     * Takes over what the FIB already holds (read from the journal) as this RIB's installed state, before any
+     * candidate is added: next hops, groups and routes keep their ids, and re-adding the same routes then writes
+     * nothing. An agent restart does this, then adds its routes again and calls {@link #sweep()}; the data plane
+     * forwards on throughout, because nothing it holds is removed and written again.
+     *
+     * @return how many routes were adopted.
+     */
+    public int adopt(final JournalState state)
+    {
+        if (!installed.isEmpty() || !candidates.isEmpty() || !nextHopIds.isEmpty() || !groupsById.isEmpty())
+        {
+            throw new IllegalStateException("a RIB adopts the FIB's state before it holds anything of its own");
+        }
+        state.nextHops().forEach((id, nh) ->
+        {
+            // Two ids for one next hop cannot come from a RIB; the second is kept unreferenced, for sweep().
+            nextHopIds.putIfAbsent(new NextHopKey(nh.vifId(), nh.ipv6(), nh.hi(), nh.lo()), id);
+            nextHopRefs.put(id, 0);
+            nextHopIdAllocator.take(id);
+        });
+        state.groups().forEach((id, g) ->
+        {
+            final List<Long> members = new ArrayList<>();
+            for (int i = 0; i < g.nextHopIds().length; i++)
+            {
+                members.add(((long)g.nextHopIds()[i] << 32) | g.weights()[i]);
+                nextHopRefs.merge(g.nextHopIds()[i], 1, Integer::sum);
+            }
+            members.sort(Long::compare);
+            final GroupKey key = new GroupKey(List.copyOf(members), g.backupGroupId());
+            groupIds.putIfAbsent(key, id);
+            groupsById.put(id, key);
+            groupRefs.put(id, 0);
+            groupIdAllocator.take(id);
+        });
+        state.groups().forEach((id, g) ->
+        {
+            if (g.backupGroupId() != NO_GROUP)
+            {
+                groupRefs.merge(g.backupGroupId(), 1, Integer::sum);
+            }
+        });
+        final int[] adopted = {0};
+        state.routes().forEach((prefix, groupId) ->
+        {
+            if (groupsById.containsKey(groupId))
+            {
+                final Installed inst = new Installed();
+                inst.groupId = groupId;
+                installed.put(prefix, inst);
+                groupRefs.merge(groupId, 1, Integer::sum);
+                adopted[0]++;
+            }
+            else
+            {
+                // A route to a group the journal never defined: the data plane refused it; say so by removing it.
+                strayRoutes.add(prefix);
+            }
+        });
+        return adopted[0];
+    }
+
+    /**
+     * After {@link #adopt} and re-adding every route: removes what was adopted and is no longer wanted (routes
+     * with no candidate, then groups and next hops nothing refers to), in dependency order.
+     *
+     * @return how many routes were removed.
+     */
+    public int sweep()
+    {
+        int removed = 0;
+        for (final IpPrefix prefix : new ArrayList<>(installed.keySet()))
+        {
+            if (!candidates.containsKey(prefix))
+            {
+                reselect(prefix);
+                removed++;
+            }
+        }
+        for (final IpPrefix prefix : strayRoutes)
+        {
+            if (!installed.containsKey(prefix))
+            {
+                fib.routeRemoved(prefix.ipv6(), prefix.hi(), prefix.lo(), prefix.length());
+                removed++;
+            }
+        }
+        strayRoutes.clear();
+        for (final Integer id : new ArrayList<>(groupRefs.keySet()))
+        {
+            final Integer refs = groupRefs.get(id);
+            if (refs != null && refs == 0)
+            {
+                dropGroup(id);
+            }
+        }
+        for (final Integer id : new ArrayList<>(nextHopRefs.keySet()))
+        {
+            final Integer refs = nextHopRefs.get(id);
+            if (refs != null && refs == 0)
+            {
+                dropNextHop(id);
+            }
+        }
+        return removed;
     }
 
     private List<Candidate> ranked(final IpPrefix prefix)
@@ -287,9 +422,18 @@ public final class Rib
         {
             return;
         }
+        dropGroup(id);
+    }
+
+    /** Removes a group nothing refers to any more, and releases what it refers to. */
+    private void dropGroup(final int id)
+    {
         groupRefs.remove(id);
         final GroupKey key = groupsById.remove(id);
-        groupIds.remove(key);
+        if (Integer.valueOf(id).equals(groupIds.get(key)))
+        {
+            groupIds.remove(key);
+        }
         fib.groupRemoved(id);
         groupIdAllocator.free(id);
         for (final Long m : key.members())
@@ -328,8 +472,13 @@ public final class Rib
         {
             return;
         }
+        dropNextHop(id);
+    }
+
+    private void dropNextHop(final int id)
+    {
         nextHopRefs.remove(id);
-        nextHopIds.values().remove(id);
+        nextHopIds.values().remove(Integer.valueOf(id));
         fib.nextHopRemoved(id);
         nextHopIdAllocator.free(id);
     }

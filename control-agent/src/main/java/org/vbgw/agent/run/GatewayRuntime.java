@@ -4,19 +4,13 @@ import org.vbgw.agent.config.CidrBlock;
 import org.vbgw.agent.config.GatewayConfig;
 import org.vbgw.agent.config.InterfaceAddress;
 import org.vbgw.agent.config.PortConfig;
-import org.vbgw.agent.config.StaticNeighbour;
-import org.vbgw.agent.config.StaticNextHop;
-import org.vbgw.agent.config.StaticRoute;
 import org.vbgw.agent.config.VifConfig;
 import org.vbgw.agent.config.VpcAttachment;
-import org.vbgw.agent.config.VpnBackup;
 import org.vbgw.agent.frr.FrrConfig;
 import org.vbgw.agent.frr.FrrDaemons;
 import org.vbgw.agent.journal.FibJournal;
 import org.vbgw.agent.journal.JournalApplier;
 import org.vbgw.agent.rib.Rib;
-import org.vbgw.agent.rib.RibPath;
-import org.vbgw.agent.rib.RouteSource;
 import org.vbgw.dataplane.Dataplane;
 import org.vbgw.dataplane.counters.CounterKind;
 import org.vbgw.dataplane.vif.SourceCheck;
@@ -44,27 +38,28 @@ import java.util.function.Function;
  */
 public final class GatewayRuntime implements AutoCloseable
 {
-    /** Distance of a remote subnet routed statically to its VIF's peer (no BGP on the VIF). */
-    static final int REMOTE_SUBNET_DISTANCE = 1;
-    /** Distance of a VPN backup: the last resort, below every direct path. */
-    static final int VPN_DISTANCE = 250;
     /** Journal entries between two snapshots: bounds replay after a restart to a snapshot and this tail. */
     static final long SNAPSHOT_EVERY = 100_000;
-    /** Distance of a route named as another route's explicit backup. */
-    static final int EXPLICIT_BACKUP_DISTANCE = 254;
 
-    private final GatewayConfig config;
+    private GatewayConfig config;
     private final Dataplane dataplane;
     private final FibJournal journal;
-    private final Rib rib;
+    /** The agent's side, null when the routes come from an agent in another process (role dataplane). */
+    private final RouteAgent agent;
     private final JournalApplier applier;
+    private final Path snapshot;
+    private final Path vifIdsFile;
+    private final Function<HostTapSpec, Port> taps;
+    private final Map<String, Port> tapsByVif = new HashMap<>();
     private final Map<String, Integer> vifIds = new HashMap<>();
+    /** The VIFs of the running config; replaced by a reload (under this object's lock). */
     private final List<Vif> vifs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private final Port[][] handles;
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
     private org.vbgw.agent.fpm.FpmServer fpm;
     private FrrDaemons frr;
+    private volatile RouteAgent.Outcome lastOutcome;
 
     /**
      * @param ports    opens the port of a port config (a PacketSocket on its interface, or a MemoryPort in tests).
@@ -81,7 +76,20 @@ public final class GatewayRuntime implements AutoCloseable
     public GatewayRuntime(final GatewayConfig config, final Path journalDir, final PortOpener ports,
         final Function<HostTapSpec, Port> taps, final Dataplane.Config dpConfig)
     {
+        this(config, journalDir, ports, taps, dpConfig, true);
+    }
+
+    /**
+     * @param programRoutes false for a data plane alone ({@code vbgw run --role dataplane}): it applies the
+     *                      journal an agent in another process writes, and writes nothing to it itself.
+     */
+    public GatewayRuntime(final GatewayConfig config, final Path journalDir, final PortOpener ports,
+        final Function<HostTapSpec, Port> taps, final Dataplane.Config dpConfig, final boolean programRoutes)
+    {
         this.config = config;
+        this.taps = taps;
+        this.vifIdsFile = vifIdsFile(journalDir);
+        vifIds.putAll(VifIds.assign(config, VifIds.read(vifIdsFile)));
         final int workers = Math.max(1, dpConfig.workers());
         final Port[][] opened = new Port[workers][config.ports().size()];
         final Map<String, Integer> portIndex = new HashMap<>();
@@ -109,14 +117,15 @@ public final class GatewayRuntime implements AutoCloseable
         buildVifs(portIndex, opened[0]);
         for (final Vif vif : vifs)
         {
-            dataplane.addVif(vif, taps.apply(new HostTapSpec(vif.name(), vif.mac(), vif.mtuBytes(),
-                tapAddresses.getOrDefault(vif.name(), List.of()))));
+            final Port tap = taps.apply(new HostTapSpec(vif.name(), vif.mac(), vif.mtuBytes(),
+                tapAddresses.getOrDefault(vif.name(), List.of())));
+            tapsByVif.put(vif.name(), tap);
+            dataplane.addVif(vif, tap);
         }
         this.journal = FibJournal.open(journalDir);
-        this.rib = new Rib(journal);
-        // A restarted agent replays what is already journalled into its own data plane first, so the table
-        // it forwards with during start-up is the one it had; the RIB then rewrites only what changed.
-        final Path snapshot = journalDir.resolveSibling(journalDir.getFileName() + "-snapshot.bin");
+        // A restart replays what is already journalled into its own data plane first, so the table it forwards
+        // with during start-up is the one it had; the agent then reconciles and writes only what changed.
+        this.snapshot = snapshotFile(journalDir);
         this.applier = new JournalApplier(dataplane, journal.reader(null), 4096).snapshotEvery(SNAPSHOT_EVERY, snapshot);
         try
         {
@@ -127,7 +136,125 @@ public final class GatewayRuntime implements AutoCloseable
             throw new java.io.UncheckedIOException("cannot read the FIB snapshot " + snapshot, ex);
         }
         dataplane.addTask(applier);
-        programRib();
+        if (programRoutes)
+        {
+            VifIds.write(vifIdsFile, vifIds);
+            this.agent = new RouteAgent(config, vifIds, journal, apiRoutesFile(journalDir));
+            final RouteAgent.Outcome started = agent.start(snapshot);
+            notes.addAll(started.notes());
+            lastOutcome = started;
+        }
+        else
+        {
+            this.agent = null;
+        }
+    }
+
+    /**
+     * Applies a changed config to the running gateway, touching only what changed: VIFs added first (so routes
+     * through them find them), then the agent's routes and neighbours, then VIFs removed (after the routes through
+     * them are gone). Unchanged VIFs, next hops, groups and routes get no journal entry and keep their counters.
+     *
+     * @throws ConfigReload.Refused listing every error, when the config has errors or changes ports; nothing
+     *     changed then.
+     */
+    public synchronized ConfigReload.Report reload(final org.vbgw.agent.config.ConfigCheck check)
+    {
+        final List<String> refusals = ConfigReload.refusals(config, check);
+        if (!refusals.isEmpty())
+        {
+            throw new ConfigReload.Refused(refusals);
+        }
+        final GatewayConfig next = check.config();
+        final Map<String, Vif> before = new java.util.LinkedHashMap<>();
+        vifs.forEach(v -> before.put(v.name(), v));
+        final GatewayConfig previousConfig = config;
+        final Map<String, Integer> previousIds = Map.copyOf(vifIds);
+        final List<Vif> previousVifs = List.copyOf(vifs);
+        final Map<String, Integer> portIndex = new HashMap<>();
+        for (int i = 0; i < next.ports().size(); i++)
+        {
+            portIndex.put(next.ports().get(i).name(), i);
+        }
+        final Map<String, Integer> nextIds = VifIds.assign(next, previousIds);
+        config = next;
+        vifIds.clear();
+        vifIds.putAll(nextIds);
+        vifs.clear();
+        try
+        {
+            buildVifs(portIndex, handles[0]);
+        }
+        catch (final RuntimeException ex)
+        {
+            config = previousConfig;
+            vifIds.clear();
+            vifIds.putAll(previousIds);
+            vifs.clear();
+            vifs.addAll(previousVifs);
+            throw new ConfigReload.Refused(List.of("cannot build the new VIFs: " + ex.getMessage()));
+        }
+        final Map<String, Vif> after = new java.util.LinkedHashMap<>();
+        vifs.forEach(v -> after.put(v.name(), v));
+        final List<String> added = new ArrayList<>();
+        final List<String> removed = new ArrayList<>();
+        final List<String> changed = new ArrayList<>();
+        ConfigReload.diff(before, after, added, removed, changed);
+        final List<String> reportNotes = new ArrayList<>();
+        for (final String name : added)
+        {
+            final Vif vif = after.get(name);
+            final Port tap = taps.apply(new HostTapSpec(vif.name(), vif.mac(), vif.mtuBytes(),
+                tapAddresses.getOrDefault(vif.name(), List.of())));
+            tapsByVif.put(name, tap);
+            dataplane.run(() -> dataplane.addVif(vif, tap));
+        }
+        for (final String name : changed)
+        {
+            final Vif vif = after.get(name);
+            final Port tap = tapsByVif.get(name);
+            dataplane.run(() -> dataplane.addVif(vif, tap));
+            if (tap != null && (vif.mac() != before.get(name).mac() ||
+                !vif.addresses().equals(before.get(name).addresses())))
+            {
+                reportNotes.add("vif " + name + ": its host TAP keeps its old MAC and addresses until a restart");
+            }
+        }
+        final RouteAgent.Outcome outcome = agent != null ? agent.reload(next, nextIds) :
+            new RouteAgent.Outcome(0, 0, 0, 0, List.of());
+        reportNotes.addAll(outcome.notes());
+        for (final String name : removed)
+        {
+            final Vif vif = before.get(name);
+            dataplane.run(() -> dataplane.removeVif(vif.id()));
+            final Port tap = tapsByVif.remove(name);
+            if (tap != null)
+            {
+                tap.close();
+            }
+        }
+        VifIds.write(vifIdsFile, nextIds);
+        lastOutcome = outcome;
+        return new ConfigReload.Report(added, removed, changed, outcome.prefixesTouched(), outcome.journalEntries(),
+            reportNotes);
+    }
+
+    /** The FIB snapshot the data plane writes beside its journal. */
+    public static Path snapshotFile(final Path journalDir)
+    {
+        return journalDir.resolveSibling(journalDir.getFileName() + "-snapshot.bin");
+    }
+
+    /** The VIF ids (name → id) the journal's next hops were written with. */
+    public static Path vifIdsFile(final Path journalDir)
+    {
+        return journalDir.resolveSibling(journalDir.getFileName() + "-vif-ids");
+    }
+
+    /** The operator's routes (vbgw route add), kept for the agent's next start. */
+    public static Path apiRoutesFile(final Path journalDir)
+    {
+        return journalDir.resolveSibling(journalDir.getFileName() + "-api-routes");
     }
 
     private void buildVifs(final Map<String, Integer> portIndex, final Port[] ports)
@@ -162,7 +289,7 @@ public final class GatewayRuntime implements AutoCloseable
             final int mtu = config.ports().get(port).mtuBytes();
             // The IDC side is an edge: a source outside the VIF's subnets is spoofed (seed 003's "source IP").
             final SourceCheck check = v.remoteSubnets().isEmpty() && v.bgp() != null ? SourceCheck.LOOSE : SourceCheck.STRICT;
-            add(new Vif(vifs.size(), v.name(), port, v.vlan() == null ? 0 : v.vlan(),
+            add(new Vif(vifIds.get(v.name()), v.name(), port, v.vlan() == null ? 0 : v.vlan(),
                 v.innerVlan() == null ? 0 : v.innerVlan(), 0, mac, mtu, addresses, allowed, check, true));
         }
         for (final VpcAttachment a : config.vpcAttachments())
@@ -177,14 +304,13 @@ public final class GatewayRuntime implements AutoCloseable
                 hostAddresses.add(IpPrefix.format(router.ipv6(), router.hi(), router.lo()) + "/" + c.prefix().length());
             }
             tapAddresses.put(a.name(), hostAddresses);
-            add(new Vif(vifs.size(), a.name(), port, 0, 0, 0, ports[port].macAddress(),
+            add(new Vif(vifIds.get(a.name()), a.name(), port, 0, 0, 0, ports[port].macAddress(),
                 config.ports().get(port).mtuBytes(), addresses, List.of(), SourceCheck.OFF, true));
         }
     }
 
     private void add(final Vif vif)
     {
-        vifIds.put(vif.name(), vif.id());
         vifs.add(vif);
     }
 
@@ -205,111 +331,6 @@ public final class GatewayRuntime implements AutoCloseable
         return h.ipv6()
             ? IpPrefix.ipv6(h.hi() & IpPrefix.mask128Hi(a.length()), h.lo() & IpPrefix.mask128Lo(a.length()), a.length())
             : IpPrefix.ipv4(h.ipv4Address() & IpPrefix.mask32(a.length()), a.length());
-    }
-
-    private void programRib()
-    {
-        // A remote subnet behind several VIFs (the seeds' active/active pairs) is one route over all of them.
-        final Map<IpPrefix, List<RibPath>> remoteSubnets = new java.util.LinkedHashMap<>();
-        for (final VifConfig v : config.vifs())
-        {
-            final int id = vifIds.get(v.name());
-            if (v.ipv4() != null)
-            {
-                rib.add(RouteSource.CONNECTED, subnet(v.ipv4().local()), List.of(RibPath.attached(id)));
-            }
-            if (v.ipv6() != null)
-            {
-                rib.add(RouteSource.CONNECTED, subnet(v.ipv6().local()), List.of(RibPath.attached(id)));
-            }
-            if (v.bgp() == null)
-            {
-                for (final CidrBlock c : v.remoteSubnets())
-                {
-                    final InterfaceAddress peer = c.prefix().ipv6() ? peer(v.ipv6()) : peer(v.ipv4());
-                    if (peer != null)
-                    {
-                        remoteSubnets.computeIfAbsent(c.prefix(), k -> new ArrayList<>())
-                            .add(new RibPath(id, peer.host(), weight(v)));
-                    }
-                }
-            }
-        }
-        remoteSubnets.forEach((prefix, paths) -> rib.add(RouteSource.STATIC, prefix, paths, REMOTE_SUBNET_DISTANCE));
-        for (final VpcAttachment a : config.vpcAttachments())
-        {
-            final int id = vifIds.get(a.name());
-            for (final CidrBlock c : a.vpcCidrs())
-            {
-                rib.add(RouteSource.CONNECTED, c.prefix(), List.of(RibPath.attached(id)));
-            }
-        }
-        final Map<String, List<RibPath>> namedPaths = new HashMap<>();
-        for (final StaticRoute r : config.staticRoutes())
-        {
-            final List<RibPath> paths = new ArrayList<>();
-            for (final StaticNextHop nh : r.nextHops())
-            {
-                final int vif = nh.vif() != null ? vifIds.get(nh.vif()) : vifFor(nh.address());
-                paths.add(new RibPath(vif, nh.address(), nh.weight() != null ? nh.weight() : 1));
-            }
-            namedPaths.put(r.name(), paths);
-        }
-        for (final VpnBackup vpn : config.vpnBackups())
-        {
-            if (vpn.vif() == null || vpn.nextHop() == null)
-            {
-                notes.add("vpn backup " + vpn.name() + ": tunnel interfaces are not forwarded by the data plane yet; " +
-                    "give the VPN device as 'vif' and 'next-hop' to use it");
-                continue;
-            }
-            final List<RibPath> paths = List.of(new RibPath(vifIds.get(vpn.vif()), vpn.nextHop(), 1));
-            namedPaths.put(vpn.name(), paths);
-            for (final CidrBlock c : vpn.prefixes())
-            {
-                rib.add(RouteSource.STATIC, c.prefix(), paths, VPN_DISTANCE);
-            }
-        }
-        for (final StaticRoute r : config.staticRoutes())
-        {
-            // A primary and a floating static route for one prefix are two candidates at two distances.
-            rib.add(RouteSource.STATIC, r.prefix(), namedPaths.get(r.name()), r.preference());
-            if (r.backup() != null && namedPaths.containsKey(r.backup()))
-            {
-                // The named backup becomes the runner-up, which the RIB installs as the FIB's backup group.
-                rib.add(RouteSource.STATIC, r.prefix(), namedPaths.get(r.backup()), EXPLICIT_BACKUP_DISTANCE);
-            }
-        }
-        for (final StaticNeighbour n : config.staticNeighbours())
-        {
-            journal.neighbour(vifIds.get(n.vif()), n.ip().ipv6(), n.ip().hi(), n.ip().lo(), MacAddress.parse(n.mac()));
-        }
-    }
-
-    private static InterfaceAddress peer(final org.vbgw.agent.config.Interconnect i)
-    {
-        return i == null ? null : i.peer();
-    }
-
-    private static int weight(final VifConfig v)
-    {
-        return v.weight() != null ? v.weight() : 1;
-    }
-
-    /** The VIF whose interconnect subnet holds the address (validation guarantees one). */
-    private int vifFor(final IpPrefix address)
-    {
-        for (final VifConfig v : config.vifs())
-        {
-            for (final org.vbgw.agent.config.Interconnect i : new org.vbgw.agent.config.Interconnect[] {v.ipv4(), v.ipv6()})
-            {
-                if (i != null && subnet(i.local()).contains(address))
-                {
-                    return vifIds.get(v.name());
-                }
-            }
-        }
-        throw new IllegalArgumentException("next hop " + address + " is in no VIF's interconnect subnet");
     }
 
     /** Applies journalled changes to the data plane now (before {@link #start()}, or in tests without threads). */
@@ -349,9 +370,9 @@ public final class GatewayRuntime implements AutoCloseable
     }
 
     /** Every RIB candidate with its source (for {@code /api/rib}); under the same lock as route changes. */
-    public synchronized List<org.vbgw.agent.rib.RibRoute> ribRoutes()
+    public List<org.vbgw.agent.rib.RibRoute> ribRoutes()
     {
-        return rib.routes();
+        return agent().routes();
     }
 
     public Dataplane dataplane()
@@ -361,43 +382,26 @@ public final class GatewayRuntime implements AutoCloseable
 
     /**
      * Adds or replaces an operator's route at run time (the API source): next hops are addresses in a VIF's
-     * interconnect subnet. Any thread: the RIB and the journal's appender have one writer at a time.
+     * interconnect subnet. Any thread: the agent serializes its writers.
      */
-    public synchronized void addApiRoute(final IpPrefix prefix, final List<IpPrefix> nextHops, final int distance)
+    public void addApiRoute(final IpPrefix prefix, final List<IpPrefix> nextHops, final int distance)
     {
-        final List<RibPath> paths = new ArrayList<>();
-        for (final IpPrefix nh : nextHops)
-        {
-            if (nh.length() != (nh.ipv6() ? 128 : 32))
-            {
-                throw new IllegalArgumentException("next hop " + nh + " must be an address");
-            }
-            paths.add(new RibPath(vifFor(nh), nh, 1));
-        }
-        rib.add(RouteSource.API, prefix, paths, distance);
+        agent().addApiRoute(prefix, nextHops, distance);
     }
 
     /** Removes an operator's route added at run time; false when there was none. Any thread. */
-    public synchronized boolean removeApiRoute(final IpPrefix prefix)
+    public boolean removeApiRoute(final IpPrefix prefix)
     {
-        return rib.remove(RouteSource.API, prefix);
+        return agent().removeApiRoute(prefix);
     }
 
     /**
      * Applies {@code change} to the RIB as one journal transaction, which the data plane applies as one change
      * (a path change never shows the prefix missing). Any thread: serialized with the other RIB writers.
      */
-    public synchronized void changeRib(final java.util.function.Consumer<Rib> change)
+    public void changeRib(final java.util.function.Consumer<Rib> change)
     {
-        journal.transactionBegin();
-        try
-        {
-            change.accept(rib);
-        }
-        finally
-        {
-            journal.transactionEnd();
-        }
+        agent().change(change);
     }
 
     /**
@@ -418,7 +422,7 @@ public final class GatewayRuntime implements AutoCloseable
         {
             try
             {
-                return vifFor(gw);
+                return ConfigRoutes.vifFor(config, vifIds, gw);
             }
             catch (final IllegalArgumentException ex)
             {
@@ -433,7 +437,23 @@ public final class GatewayRuntime implements AutoCloseable
 
     public Rib rib()
     {
-        return rib;
+        return agent().rib();
+    }
+
+    /** The agent (RIB and journal writer); fails in a data plane whose agent runs in another process. */
+    public RouteAgent agent()
+    {
+        if (agent == null)
+        {
+            throw new IllegalStateException("this process is the data plane only; routes are the agent's (vbgw run --role agent)");
+        }
+        return agent;
+    }
+
+    /** What the agent's start (or last reload) did. */
+    public RouteAgent.Outcome lastOutcome()
+    {
+        return lastOutcome;
     }
 
     public JournalApplier applier()
@@ -447,7 +467,7 @@ public final class GatewayRuntime implements AutoCloseable
     }
 
     /** VIF id by name (configured VIFs and VPC attachments). */
-    public int vifId(final String name)
+    public synchronized int vifId(final String name)
     {
         final Integer id = vifIds.get(name);
         if (id == null)
@@ -457,7 +477,7 @@ public final class GatewayRuntime implements AutoCloseable
         return id;
     }
 
-    public List<Vif> vifs()
+    public synchronized List<Vif> vifs()
     {
         return List.copyOf(vifs);
     }

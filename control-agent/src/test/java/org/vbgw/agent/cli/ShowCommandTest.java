@@ -58,6 +58,14 @@ class ShowCommandTest
             final String json = run(0, "show", "vifs", "--json", "--api", addr);
             assertTrue(json.trim().startsWith("[{\"id\":0,\"name\":\"vif-biere\""), json);
 
+            final String nextHops = run(0, "show", "nexthops", "--api", addr);
+            assertTrue(nextHops.startsWith("ID") && nextHops.lines().anyMatch(l -> l.contains("10.0.0.2") && l.contains("true")),
+                nextHops);
+            assertTrue(run(0, "show", "nexthops", "--json", "--api", addr).contains("\"via\":\"10.0.0.6\""));
+            final String counters = run(0, "show", "counters", "--api", addr);
+            assertTrue(counters.startsWith("ID") && counters.contains("vif vif-biere rx_packets"), counters);
+            assertTrue(run(0, "show", "counters", "--json", "--api", addr).contains("\"label\":"));
+
             // An operator route through the API: RIB, journal, FIB.
             GatewayViews.registerRouteChanges(api, rt);
             assertTrue(run(0, "route", "add", "172.20.0.0/16", "10.0.0.2", "10.0.0.6", "--api", addr).contains("added"));

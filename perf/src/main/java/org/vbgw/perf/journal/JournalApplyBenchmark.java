@@ -1,7 +1,9 @@
 package org.vbgw.perf.journal;
 
 import org.HdrHistogram.Histogram;
+import org.vbgw.agent.journal.FibChangeHandler;
 import org.vbgw.agent.journal.FibJournal;
+import org.vbgw.agent.journal.FibJournalReader;
 import org.vbgw.agent.journal.JournalApplier;
 import org.vbgw.agent.rib.Rib;
 import org.vbgw.agent.rib.RibPath;
@@ -73,6 +75,77 @@ public final class JournalApplyBenchmark
             }
             System.out.printf("journal written at %,.0f entries/s%n", routes / writeS);
 
+            // The FIB's half alone: the same routes, already sorted, into the FIB's bulk load (the floor of a replay).
+            final int[] sortedPrefixes = seen.stream().mapToInt(Integer::intValue)
+                .sorted().toArray();   // signed order; re-sorted unsigned below
+            final long[] unsigned = new long[sortedPrefixes.length];
+            for (int i = 0; i < unsigned.length; i++)
+            {
+                unsigned[i] = sortedPrefixes[i] & 0xFFFF_FFFFL;
+            }
+            java.util.Arrays.sort(unsigned);
+            final int[] prefixes = new int[unsigned.length];
+            final int[] lengths = new int[unsigned.length];
+            final int[] groups = new int[unsigned.length];
+            for (int i = 0; i < unsigned.length; i++)
+            {
+                prefixes[i] = (int)unsigned[i];
+                lengths[i] = 24;
+            }
+            for (int round = 0; round < 3; round++)
+            {
+                try (Dataplane dp = dataplane())
+                {
+                    dp.addNextHop(0, 0, false, 0, 0x0A000002L);
+                    dp.addNextHop(1, 1, false, 0, 0x0A000006L);
+                    dp.fib().addGroup(0, new int[] {0, 1}, new int[] {1, 1}, Fib.NO_GROUP);
+                    final long start = System.nanoTime();
+                    dp.fib().loadIpv4Routes(prefixes, lengths, groups, prefixes.length);
+                    final double s = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("FIB bulk load alone %d: %,d routes in %.3f s: %,.0f routes/s%n", round,
+                        prefixes.length, s, prefixes.length / s);
+                }
+            }
+
+            // The reading half alone: Chronicle, checksum and decode into a handler that does nothing.
+            for (int round = 0; round < 3; round++)
+            {
+                try (FibJournalReader reader = journal.reader(null))
+                {
+                    final long start = System.nanoTime();
+                    final long read = reader.drain(DISCARD);
+                    final double s = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("read+decode %d: %,d entries in %.3f s: %,.0f entries/s%n", round, read, s, read / s);
+                }
+            }
+
+            // Steady state: route changes into a FIB that already holds the table, applied one by one.
+            try (Dataplane dp = dataplane())
+            {
+                final JournalApplier applier = new JournalApplier(dp, journal.reader(null), 4096);
+                applier.replay();
+                final Path steadyDir = dir.resolve("steady");
+                final int steadyRoutes = Math.min(routes, 50_000);
+                try (FibJournal steady = FibJournal.open(steadyDir))
+                {
+                    for (int i = 0; i < steadyRoutes; i++)
+                    {
+                        steady.route(false, 0, (0xE0000000L - ((i + 1L) << 8)) & 0xFFFF_FFFFL, 24, 0);
+                    }
+                    final JournalApplier tail = new JournalApplier(dp, steady.reader(null), 4096);
+                    final long start = System.nanoTime();
+                    long applied = 0;
+                    int n;
+                    while ((n = tail.doWork(0)) > 0)
+                    {
+                        applied += n;
+                    }
+                    final double s = (System.nanoTime() - start) / 1e9;
+                    System.out.printf("steady: %,d route adds into a FIB of %,d routes in %.3f s: %,.0f routes/s%n",
+                        applied, routes, s, applied / s);
+                }
+            }
+
             // Latency from the RIB to the FIB, the data plane's control thread tailing the journal.
             try (Dataplane dp = dataplane())
             {
@@ -109,6 +182,58 @@ public final class JournalApplyBenchmark
             }
         }
     }
+
+    /** Counts nothing and keeps nothing: what reading and decoding cost without the FIB. */
+    private static final FibChangeHandler DISCARD = new FibChangeHandler()
+    {
+        public void onNextHop(long i, long t, int id, int vif, boolean v6, long hi, long lo)
+        {
+        }
+
+        public void onNextHopRemoved(long i, long t, int id)
+        {
+        }
+
+        public void onNextHopState(long i, long t, int id, boolean alive, int cause)
+        {
+        }
+
+        public void onGroup(long i, long t, int id, int[] nhs, int[] w, int n, int backup)
+        {
+        }
+
+        public void onGroupRemoved(long i, long t, int id)
+        {
+        }
+
+        public void onRoute(long i, long t, boolean v6, long hi, long lo, int len, int group)
+        {
+        }
+
+        public void onRouteRemoved(long i, long t, boolean v6, long hi, long lo, int len)
+        {
+        }
+
+        public void onNeighbour(long i, long t, int vif, boolean v6, long hi, long lo, long mac)
+        {
+        }
+
+        public void onNeighbourRemoved(long i, long t, int vif, boolean v6, long hi, long lo)
+        {
+        }
+
+        public void onVifAdminState(long i, long t, int vif, boolean up)
+        {
+        }
+
+        public void onTransactionBegin(long i, long t)
+        {
+        }
+
+        public void onTransactionEnd(long i, long t)
+        {
+        }
+    };
 
     private static Dataplane dataplane()
     {
