@@ -155,6 +155,9 @@ final class FrrDirectory
     /**
      * An agent killed with SIGKILL leaves its daemons running; the next one in the same directory ends them
      * (only processes whose command line names this directory, so a pid reused by another program is safe).
+     * With SIGKILL, not SIGTERM: a bgpd told to stop sends its peers a Cease and they drop the gateway's routes,
+     * while a vanished connection lets them keep the routes until the new bgpd is up (graceful restart), and the
+     * data plane forwarded all along.
      */
     private void endLeftovers(final List<FrrDaemon> daemons, final long stopTimeoutMs)
     {
@@ -172,12 +175,8 @@ final class FrrDirectory
                 if (handle.isPresent() && commandLine(pid).contains(path.toString()))
                 {
                     System.err.println("vbgw: stopping FRR " + d.name() + " (pid " + pid + ") left running in " + path);
-                    handle.get().destroy();
-                    if (!waitGone(handle.get(), stopTimeoutMs))
-                    {
-                        handle.get().destroyForcibly();
-                        waitGone(handle.get(), stopTimeoutMs);
-                    }
+                    handle.get().destroyForcibly();
+                    waitGone(handle.get(), stopTimeoutMs);
                 }
                 Files.deleteIfExists(pidFile);
             }

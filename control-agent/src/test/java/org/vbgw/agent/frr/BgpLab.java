@@ -160,7 +160,8 @@ final class BgpLab implements AutoCloseable
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vbgw.agent.cli.Vbgw", "run",
             dir.resolve("gw.yaml").toString(), "--state-dir", dir.resolve("gw").toString(),
             "--counters", dir.resolve("gw/counters.dat").toString()));
-        vbgw = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("vbgw.log").toFile()).start();
+        vbgw = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("vbgw.log").toFile())).start();
         await("vbgw runs and FRR's bgpd answers", 60_000, () ->
         {
             if (!vbgw.isAlive())
@@ -169,6 +170,17 @@ final class BgpLab implements AutoCloseable
             }
             return Files.exists(frrDir().resolve("bgpd.vty")) && api("vifs").size() == 3;
         });
+    }
+
+    /**
+     * Kills {@code vbgw run} with SIGKILL (its FRR lives on, orphaned) and starts it again in the same state
+     * directory, as an operator's supervisor would.
+     */
+    void killAndRestartGateway() throws IOException, InterruptedException
+    {
+        vbgw.destroyForcibly().waitFor();
+        Files.writeString(dir.resolve("vbgw.log"), "--- restarted after SIGKILL\n", java.nio.file.StandardOpenOption.APPEND);
+        startGateway();
     }
 
     /** The gateway's FRR directory (vtysh sockets, pid files, logs). */
