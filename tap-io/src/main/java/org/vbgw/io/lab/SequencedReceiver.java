@@ -15,6 +15,11 @@ import org.vbgw.io.Port;
  * ({@link FlowSequence}), duplicates and every change of ingress path, and per path the packets per time bucket.
  * {@link #report} turns it into a {@link TrafficReport}.
  * <p>
+ * <b>Too late is lost.</b> A packet whose one-way delay (receive time − send stamp) exceeds {@code maxDelayNs} is
+ * counted as overdue and otherwise treated as never having arrived, as RFC 7680 defines loss (a packet not
+ * received within Tmax): a frame held in a queue while a link was down and released when it came back, long
+ * after the flow moved on, is part of the outage, not a late arrival that closes it.
+ * <p>
  * Receive times are taken once per batch, not per frame: a batch is what one port had ready, and bucket widths
  * and path-switch times are milliseconds against microseconds of batch.
  * <p>
@@ -31,7 +36,9 @@ public final class SequencedReceiver implements Agent
     private final int dstPort;
     private final int flowCount;
     private final long bucketNs;
+    private final long maxDelayNs;
     private final FlowSequence[] flows;
+    private final long[] overdue;
     private final int[] lastPath;
     private final int[] firstPath;
     private final long[][] packetsPerPath;
@@ -54,9 +61,10 @@ public final class SequencedReceiver implements Agent
      * @param flows     flow ids 0 … flows - 1 are counted; others are counted as unknown.
      * @param bucketNs  width of a time-series bucket.
      * @param maxDurationNs how long the series may run; later packets land in the last bucket.
+     * @param maxDelayNs one-way delay above which a packet counts as lost (Tmax); 0 for no limit.
      */
     public SequencedReceiver(final Port[] ports, final int dstPort, final int flows, final long bucketNs,
-        final long maxDurationNs)
+        final long maxDurationNs, final long maxDelayNs)
     {
         if (ports.length == 0 || flows <= 0 || bucketNs <= 0 || maxDurationNs < bucketNs)
         {
@@ -67,7 +75,9 @@ public final class SequencedReceiver implements Agent
         this.dstPort = dstPort;
         this.flowCount = flows;
         this.bucketNs = bucketNs;
+        this.maxDelayNs = maxDelayNs;
         this.flows = new FlowSequence[flows];
+        this.overdue = new long[flows];
         this.lastPath = new int[flows];
         this.firstPath = new int[flows];
         this.packetsPerPath = new long[flows][ports.length];
@@ -139,6 +149,11 @@ public final class SequencedReceiver implements Agent
             unknownFlows++;
             return;
         }
+        if (maxDelayNs > 0 && nowNs - sendNs > maxDelayNs)
+        {
+            overdue[flow]++;
+            return;
+        }
         if (flows[flow].onPacket(sequence, sendNs) == FlowSequence.DUPLICATE)
         {
             return;
@@ -173,7 +188,7 @@ public final class SequencedReceiver implements Agent
     }
 
     /**
-     * The report, after the agent's thread has stopped and the sender has too.
+     * The report, after the agent's thread has stopped and the sender has too. Call once: it closes every flow.
      *
      * @param sentPerFlow   what the sender sent per flow ({@link SequencedSender#sentPerFlow()}): the missing runs
      *                      at the end of each flow come from it.
@@ -203,7 +218,7 @@ public final class SequencedReceiver implements Agent
                 log.add(new TrafficReport.PathSwitch(switches[f][i], switches[f][i + 1], (int)switches[f][i + 2],
                     (int)switches[f][i + 3]));
             }
-            out.add(new TrafficReport.Flow(f, sentPerFlow[f], s.received(), s.lost(), s.late(), s.duplicates(),
+            out.add(new TrafficReport.Flow(f, sentPerFlow[f], s.received(), s.lost(), s.late(), s.duplicates(), overdue[f],
                 firstPath[f], packetsPerPath[f].clone(), s.gaps(flowSpacingNs), log));
         }
         return new TrafficReport(startNs, bucketNs, paths, out, foreign, unknownFlows);

@@ -28,10 +28,12 @@ public record TrafficReport(long startNs, long bucketNs, List<Path> paths, List<
     /**
      * One flow.
      *
+     * @param overdue   packets that arrived after the receiver's delay limit: counted in {@code lost}, not received.
      * @param firstPath the path its first packet came in on, -1 if none came.
      * @param switches  every change of ingress path, in order of arrival.
      */
-    public record Flow(int flow, long sent, long received, long lost, long late, long duplicates, int firstPath,
+    public record Flow(int flow, long sent, long received, long lost, long late, long duplicates, long overdue,
+        int firstPath,
         long[] packetsPerPath, List<Gap> gaps, List<PathSwitch> switches)
     {
     }

@@ -63,7 +63,7 @@ class SequencedTrafficTest
             0x02_00_00_00_00_01L, 0xC0A8_010A, new int[] {0x0A000001, 0x0A000002, 0x0A000003, 0x0A000004}, 30_000,
             DST_PORT), 1_000_000);
         final SequencedReceiver receiver = new SequencedReceiver(new MemoryPort[] {pathA[1], pathB[1]}, DST_PORT, flows,
-            1_000_000L, 10_000_000_000L);
+            1_000_000L, 10_000_000_000L, 0);
         receiver.onStart();
         // The "gateway": flows 0 and 1 take path A, 2 and 3 path B; path A goes dead for a while, then its
         // flows come back on path B. Flows 2 and 3 must lose nothing.
@@ -184,5 +184,35 @@ class SequencedTrafficTest
         assertTrue(inOrder[0]);
         assertEquals(sender.sentPerFlow()[0], seen[0]);
         assertEquals(SequencedSender.BURST, seen[0]);
+    }
+
+    @Test
+    void packetsOverTheDelayLimitCountAsLostNotLate()
+    {
+        final MemoryPort[] link = MemoryPort.pair("tx", "rx", 1 << 16, 1500);
+        final SequencedReceiver receiver = new SequencedReceiver(new MemoryPort[] {link[1]}, DST_PORT, 1, 1_000_000L,
+            1_000_000_000L, 50_000_000L);
+        receiver.onStart();
+        final UnsafeBuffer frame = new UnsafeBuffer(ByteBuffer.allocateDirect(SequencedFrame.LENGTH));
+        final int n = SequencedFrame.writeTemplate(frame, 0, 2, 1, 3, 4, 1000, DST_PORT, 0);
+        final long now = System.nanoTime();
+        // 0 and 1 in time, 2 and 3 held back (sent a second ago, released now: a queue that was stuck), 4 in time.
+        final long[][] sends = {{0, now}, {1, now}, {4, now}, {2, now - 1_000_000_000L}, {3, now - 1_000_000_000L}};
+        for (final long[] s : sends)
+        {
+            SequencedFrame.stamp(frame, 0, s[0], s[1]);
+            link[0].send(frame, 0, n);
+        }
+        receiver.doWork();
+        final TrafficReport report = receiver.report(new long[] {5}, 1_000_000L, List.of("only"));
+        final TrafficReport.Flow flow = report.flows().get(0);
+        assertEquals(3, flow.received());
+        assertEquals(2, flow.overdue());
+        assertEquals(2, flow.lost());
+        assertEquals(0, flow.late());
+        assertEquals(1, flow.gaps().size());
+        assertEquals(2, flow.gaps().get(0).firstSequence());
+        // They did arrive on the path: the per-path series counts every sequenced frame.
+        assertEquals(5, report.paths().get(0).packets());
     }
 }
