@@ -173,11 +173,13 @@ final class FailoverTrial
             {
                 final long before = gap.beforeSendNs();
                 final long after = gap.afterSendNs();
-                // The cut's own gap: the flow's last packet before it was sent before the cut was in place, and
-                // the next one after the cut began. Any other loss is the lab's (a stalled thread), not the cut's.
-                final boolean spansCut = (before == FlowSequence.NO_TIME || before <= cutReturnedNs) &&
-                    (after == FlowSequence.NO_TIME || after >= cutNs);
-                if (!failoverGapSeen && spansCut && (before == FlowSequence.NO_TIME || before < restoreNs))
+                // The cut's own gap: the flow's last packet before it was sent before the cut was in place, but
+                // not long before the cut began (the packet after it would have been sent, and lost, before the
+                // cut: a 2-spacing margin for the sender's bursts), and the next one after the cut began. Any
+                // other loss is the lab's (a thread kept off the CPU), not the cut's.
+                final boolean spansCut = before != FlowSequence.NO_TIME && before <= cutReturnedNs &&
+                    before >= cutNs - 2 * spacingNs - 1_000_000L && (after == FlowSequence.NO_TIME || after >= cutNs);
+                if (!failoverGapSeen && spansCut && before < restoreNs)
                 {
                     failoverGapSeen = true;
                     failoverLost += gap.lost();
@@ -221,7 +223,7 @@ final class FailoverTrial
             }
         }
         return new TrialResult(mode, redundancy, routes, repeat, affected, surviving, worst, flowOutages, failoverLost,
-            survivingLost, unexpectedLost, affected == 0 ? -1 : failback, failbackLost, cutCallNs, restoreCallNs,
-            spacingNs, sent, java.util.Map.of(), report);
+            survivingLost, unexpectedLost, affected == 0 ? -1 : failback, failbackLost, cutNs, cutCallNs, restoreNs,
+            restoreCallNs, spacingNs, sent, java.util.Map.of(), report);
     }
 }

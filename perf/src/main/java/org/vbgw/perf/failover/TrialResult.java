@@ -17,7 +17,9 @@ import org.vbgw.io.lab.TrafficReport;
  *                          cut's doing but the lab's (a thread off the CPU on a loaded machine); 0 in a clean trial.
  * @param failbackNs        restore to the last affected flow's first packet on A again; -1 if one never came back.
  * @param failbackLost      packets lost after the restore.
+ * @param cutNs             {@link System#nanoTime()} when the cut began (the clock of the traffic report).
  * @param cutCallNs         how long the cut took to hand over (e.g. the agent's withdrawal loop).
+ * @param restoreNs         when the restore began.
  * @param restoreCallNs     the same for the restore.
  * @param spacingNs         one flow's packet spacing: the resolution of the outages.
  * @param counters          where packets went: changes of the data plane's counters and the receiver's drops.
@@ -25,8 +27,8 @@ import org.vbgw.io.lab.TrafficReport;
  */
 record TrialResult(String mode, String redundancy, int routes, int repeat, int affectedFlows, int survivingFlows,
     long outageNs, List<Long> flowOutagesNs, long failoverLost, long survivingLost, long unexpectedLost,
-    long failbackNs, long failbackLost, long cutCallNs, long restoreCallNs, long spacingNs, long sent,
-    java.util.Map<String, Long> counters, TrafficReport traffic)
+    long failbackNs, long failbackLost, long cutNs, long cutCallNs, long restoreNs, long restoreCallNs,
+    long spacingNs, long sent, java.util.Map<String, Long> counters, TrafficReport traffic)
 {
     /** No loss that the cut does not explain: the machine kept every thread running. */
     boolean clean()
@@ -37,7 +39,7 @@ record TrialResult(String mode, String redundancy, int routes, int repeat, int a
     TrialResult withCounters(final java.util.Map<String, Long> deltas)
     {
         return new TrialResult(mode, redundancy, routes, repeat, affectedFlows, survivingFlows, outageNs, flowOutagesNs,
-            failoverLost, survivingLost, unexpectedLost, failbackNs, failbackLost, cutCallNs, restoreCallNs, spacingNs,
-            sent, deltas, traffic);
+            failoverLost, survivingLost, unexpectedLost, failbackNs, failbackLost, cutNs, cutCallNs, restoreNs,
+            restoreCallNs, spacingNs, sent, deltas, traffic);
     }
 }
