@@ -4,7 +4,7 @@
 # and 1,000,000 routes, active/active and active/standby. Builds perf/target/benchmarks.jar if it is
 # missing or older than the sources, then runs org.vbgw.perf.failover.FailoverBenchmark as root.
 #   perf/scripts/bench-failover.sh [--repeats 10] [--routes 1000,1000000] [--modes port-down,route-withdrawn]
-#                                  [--redundancy active-active,active-standby] [--rate 50000] [--flows 50]
+#                                  [--redundancy active-active,active-standby] [--rate 20000] [--flows 20]
 #                                  [--hold-down-ms 100] [--route-file FILE] [--json FILE]
 set -euo pipefail
 

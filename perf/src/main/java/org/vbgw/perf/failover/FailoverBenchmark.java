@@ -30,7 +30,7 @@ import org.vbgw.perf.fib.RouteSource;
  * {@code perf/scripts/bench-failover.sh [options]} (as root), or
  * {@code java <vbgw.jvmFlags> -Xmx3g -cp perf/target/benchmarks.jar org.vbgw.perf.failover.FailoverBenchmark}
  * with {@code --routes 1000,1000000 --redundancy active-active,active-standby --modes port-down,route-withdrawn
- * --repeats 10 --rate 50000 --flows 50 --hold-down-ms 100 --warmup-ms 300 --hold-ms 300 --settle-ms 300
+ * --repeats 10 --rate 20000 --flows 20 --hold-down-ms 100 --warmup-ms 300 --hold-ms 300 --settle-ms 300
  * --max-delay-ms 100 --route-file FILE --json FILE}. A packet delayed more than {@code --max-delay-ms} counts as
  * lost (RFC 7680's Tmax). Results print as a table and go to a JSON file (per trial, with the
  * receiver's per-path time series for plots).
@@ -73,7 +73,7 @@ public final class FailoverBenchmark
             final Path json = Path.of(o.getOrDefault("json", "perf/target/failover-" +
                 Instant.now().toString().replace(':', '-') + ".json"));
             return new Options(counts, redundancies, modes, Integer.parseInt(o.getOrDefault("repeats", "10")),
-                Long.parseLong(o.getOrDefault("rate", "50000")), Integer.parseInt(o.getOrDefault("flows", "50")),
+                Long.parseLong(o.getOrDefault("rate", "20000")), Integer.parseInt(o.getOrDefault("flows", "20")),
                 Long.parseLong(o.getOrDefault("hold-down-ms", "100")), Long.parseLong(o.getOrDefault("warmup-ms", "300")),
                 Long.parseLong(o.getOrDefault("hold-ms", "300")), Long.parseLong(o.getOrDefault("settle-ms", "300")),
                 Long.parseLong(o.getOrDefault("max-delay-ms", "100")), o.get("route-file"), json);

@@ -71,6 +71,10 @@ final class FailoverTrial
         final long cutReturnedNs;
         final long restoreNs;
         final long restoreReturnedNs;
+        // Sender, receiver and gateway share this JVM, so a collection pauses all three and the cut meets no
+        // traffic: collect now, and report the collections that still happen during the trial.
+        System.gc();
+        final long[] gcBefore = gc();
         final java.util.Map<String, Long> countersBefore = counters(gateway, null);
         AgentRunner.startOnThread(receiving);
         try
@@ -109,8 +113,25 @@ final class FailoverTrial
             List.of("vif-a", "vif-b"));
         final java.util.Map<String, Long> counters = counters(gateway, countersBefore);
         counters.put("sender refused (retried)", sender.refusals());
+        final long[] gcAfter = gc();
+        counters.put("jvm gc collections", gcAfter[0] - gcBefore[0]);
+        counters.put("jvm gc ms", gcAfter[1] - gcBefore[1]);
         return analyse(mode.name(), gateway, repeat, report, sender.flowSpacingNs(), sender.sent(), cutNs,
             cutReturnedNs - cutNs, restoreNs, restoreReturnedNs - restoreNs).withCounters(counters);
+    }
+
+    /** Collections and their total time in ms so far, over all of the JVM's collectors. */
+    private static long[] gc()
+    {
+        long count = 0;
+        long ms = 0;
+        for (final java.lang.management.GarbageCollectorMXBean gc :
+            java.lang.management.ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            count += Math.max(0, gc.getCollectionCount());
+            ms += Math.max(0, gc.getCollectionTime());
+        }
+        return new long[] {count, ms};
     }
 
     /**
