@@ -166,9 +166,9 @@ public final class FailoverBenchmark
                                     final TrialResult t = trial.run(mode, lab, gateway, trials.size());
                                     these.add(t);
                                     trials.add(t);
-                                    System.out.printf("  %-15s #%d: outage %.2f ms (worst of %d flows on A), lost %d, " +
+                                    System.out.printf("  %-15s #%d: outage %.2f ms (worst of %d flows on A, %d moved to B), lost %d, " +
                                             "surviving flows lost %d, failback %.1f ms (lost %d), cut handed over in %.1f ms%n",
-                                        mode.name(), r, t.outageNs() / 1e6, t.affectedFlows(), t.failoverLost(),
+                                        mode.name(), r, t.outageNs() / 1e6, t.affectedFlows(), t.switchedFlows(), t.failoverLost(),
                                         t.survivingLost(), t.failbackNs() / 1e6, t.failbackLost(), t.cutCallNs() / 1e6);
                                 }
                                 summaries.add(summarise(these));

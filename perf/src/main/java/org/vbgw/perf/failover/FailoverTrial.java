@@ -177,6 +177,7 @@ final class FailoverTrial
     {
         final long cutReturnedNs = cutNs + cutCallNs;
         int affected = 0;
+        int switched = 0;
         int surviving = 0;
         long worst = 0;
         long failoverLost = 0;
@@ -230,6 +231,10 @@ final class FailoverTrial
                 long back = -1;
                 for (final TrafficReport.PathSwitch s : flow.switches())
                 {
+                    if (!left && s.receiveNs() >= cutNs && s.receiveNs() < restoreNs && s.toPath() == FailoverLab.PATH_B)
+                    {
+                        switched++;
+                    }
                     left |= s.receiveNs() >= cutNs && s.toPath() == FailoverLab.PATH_B;
                     if (s.receiveNs() >= restoreNs && s.toPath() == FailoverLab.PATH_A)
                     {
@@ -243,7 +248,7 @@ final class FailoverTrial
                 }
             }
         }
-        return new TrialResult(mode, redundancy, routes, repeat, affected, surviving, worst, flowOutages, failoverLost,
+        return new TrialResult(mode, redundancy, routes, repeat, affected, switched, surviving, worst, flowOutages, failoverLost,
             survivingLost, unexpectedLost, affected == 0 ? -1 : failback, failbackLost, cutNs, cutCallNs, restoreNs,
             restoreCallNs, spacingNs, sent, java.util.Map.of(), report);
     }

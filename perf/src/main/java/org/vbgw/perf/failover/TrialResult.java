@@ -10,6 +10,7 @@ import org.vbgw.io.lab.TrafficReport;
  *
  * @param outageNs          the worst affected flow's outage at the cut (the outage of its gap that spans the
  *                          moment the cut was made): the figure the percentiles are taken over.
+ * @param switchedFlows     affected flows that arrived over B between the cut and the restore.
  * @param flowOutagesNs     every affected flow's outage at the cut.
  * @param failoverLost      packets lost by affected flows in those gaps.
  * @param survivingLost     packets lost by surviving flows over the whole trial: must be 0.
@@ -25,20 +26,25 @@ import org.vbgw.io.lab.TrafficReport;
  * @param counters          where packets went: changes of the data plane's counters and the receiver's drops.
  * @param traffic           the receiver's full report (time series per path, every gap and path switch).
  */
-record TrialResult(String mode, String redundancy, int routes, int repeat, int affectedFlows, int survivingFlows,
+record TrialResult(String mode, String redundancy, int routes, int repeat, int affectedFlows, int switchedFlows,
+    int survivingFlows,
     long outageNs, List<Long> flowOutagesNs, long failoverLost, long survivingLost, long unexpectedLost,
     long failbackNs, long failbackLost, long cutNs, long cutCallNs, long restoreNs, long restoreCallNs,
     long spacingNs, long sent, java.util.Map<String, Long> counters, TrafficReport traffic)
 {
-    /** No loss that the cut does not explain: the machine kept every thread running. */
+    /**
+     * The trial saw the failover and nothing else: every flow of A arrived on B during the cut (traffic was
+     * flowing when the link died, not paused with the whole JVM), and no loss the cut does not explain.
+     */
     boolean clean()
     {
-        return unexpectedLost == 0;
+        return unexpectedLost == 0 && switchedFlows == affectedFlows;
     }
 
     TrialResult withCounters(final java.util.Map<String, Long> deltas)
     {
-        return new TrialResult(mode, redundancy, routes, repeat, affectedFlows, survivingFlows, outageNs, flowOutagesNs,
+        return new TrialResult(mode, redundancy, routes, repeat, affectedFlows, switchedFlows, survivingFlows, outageNs,
+            flowOutagesNs,
             failoverLost, survivingLost, unexpectedLost, failbackNs, failbackLost, cutNs, cutCallNs, restoreNs,
             restoreCallNs, spacingNs, sent, deltas, traffic);
     }
