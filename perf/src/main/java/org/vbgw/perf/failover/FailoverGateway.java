@@ -170,6 +170,32 @@ final class FailoverGateway implements AutoCloseable
         return nh == Fib.NO_NEXT_HOP ? -1 : fib.nextHopVif(nh);
     }
 
+    /**
+     * True when every next hop on VIF A is alive: the state a trial starts from. After a port-down restore the
+     * carrier hold-down (and, on a loaded machine, the control thread's turn) decides when that is again. Any thread.
+     */
+    boolean pathAUsable()
+    {
+        return dataplane.call(() ->
+        {
+            final Fib fib = dataplane.fib();
+            boolean any = false;
+            for (int id = 0; id < 64; id++)
+            {
+                final org.vbgw.fib.NextHop nh = fib.nextHop(id);
+                if (nh != null && nh.vifId() == VIF_A)
+                {
+                    if (!nh.alive())
+                    {
+                        return false;
+                    }
+                    any = true;
+                }
+            }
+            return any;
+        });
+    }
+
     /** The agent's side of BGP on VIF A going down: every prefix re-learned without path A. */
     void withdrawPathA()
     {

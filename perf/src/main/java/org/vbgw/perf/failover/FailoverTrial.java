@@ -57,6 +57,16 @@ final class FailoverTrial
 
     TrialResult run(final FailureMode mode, final FailoverLab lab, final FailoverGateway gateway, final int repeat)
     {
+        // Start from the steady state: the previous trial's restore may still be in its hold-down.
+        final long readyBy = System.nanoTime() + 10_000_000_000L;
+        while (!gateway.pathAUsable())
+        {
+            if (System.nanoTime() > readyBy)
+            {
+                throw new IllegalStateException("VIF A's next hops were not alive again 10 s after the last restore");
+            }
+            FailoverGateway.sleepMs(5);
+        }
         final int dstPort = 40_000 + (repeat % 20_000);
         final SequencedSender sender = new SequencedSender(senderPort, new SequencedSender.Flows(FailoverLab.GW_VPC_MAC,
             FailoverLab.VPC_MAC, FailoverLab.VPC_IP, destinations, FIRST_SRC_PORT, dstPort), ratePps);

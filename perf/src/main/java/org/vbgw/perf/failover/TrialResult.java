@@ -38,7 +38,7 @@ record TrialResult(String mode, String redundancy, int routes, int repeat, int a
      */
     boolean clean()
     {
-        return unexpectedLost == 0 && switchedFlows == affectedFlows;
+        return affectedFlows > 0 && unexpectedLost == 0 && switchedFlows == affectedFlows;
     }
 
     TrialResult withCounters(final java.util.Map<String, Long> deltas)
