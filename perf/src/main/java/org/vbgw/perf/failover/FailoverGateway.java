@@ -157,19 +157,6 @@ final class FailoverGateway implements AutoCloseable
         dataplane.start();
     }
 
-    /** Which of the two VIF next hops a destination's flow uses now, from the FIB (-1: none). */
-    int egressVif(final int destination, final int flowHash)
-    {
-        final Fib fib = dataplane.fib();
-        final int group = fib.lookupIpv4(destination);
-        if (group == Fib.NO_GROUP)
-        {
-            return -1;
-        }
-        final int nh = fib.selectNextHop(group, flowHash);
-        return nh == Fib.NO_NEXT_HOP ? -1 : fib.nextHopVif(nh);
-    }
-
     /**
      * True when every next hop on VIF A is alive: the state a trial starts from. After a port-down restore the
      * carrier hold-down (and, on a loaded machine, the control thread's turn) decides when that is again. Any thread.
@@ -248,11 +235,6 @@ final class FailoverGateway implements AutoCloseable
             }
         });
         return out;
-    }
-
-    Dataplane dataplane()
-    {
-        return dataplane;
     }
 
     Redundancy redundancy()

@@ -150,7 +150,10 @@ final class FailoverLab implements AutoCloseable
         wire.exec("ip", "link", "set", path == PATH_A ? wireAGwIf : wireBGwIf, up ? "up" : "down");
     }
 
-    /** Silently drops everything the bridge of {@code path} would forward (both ways), or stops doing so. */
+    /**
+     * Silently drops everything the bridge of {@code path} would forward (both ways), or stops doing so; stopping
+     * lifts every drop (one path is cut at a time).
+     */
     void blackhole(final int path, final boolean drop)
     {
         if (drop)
