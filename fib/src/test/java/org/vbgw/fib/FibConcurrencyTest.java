@@ -31,6 +31,7 @@ class FibConcurrencyTest
 {
     private static final int PROBES = 128;
     private static final int MAX_STATES = 20_000;
+    private static final int MIN_STATES = 200;
     private static final long RUN_NS = 1_500_000_000L;
     private static final int MAX_OBSERVATIONS = 4_000_000;
 
@@ -106,7 +107,8 @@ class FibConcurrencyTest
         java.util.Arrays.fill(alive, true);
         final long deadline = System.nanoTime() + RUN_NS;
         int state = 0;
-        while (System.nanoTime() < deadline && state < MAX_STATES - 1)
+        // At least MIN_STATES changes however slowly a loaded machine runs the writer, then until the deadline.
+        while ((System.nanoTime() < deadline || state < MIN_STATES) && state < MAX_STATES - 1)
         {
             version.set(2L * state + 1);
             final int op = random.nextInt(10);
