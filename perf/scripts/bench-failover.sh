@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Failover measurement: sequenced traffic through vbgw over two VIFs, VIF A's link cut again and again
-# (port down, route withdrawn), the outage measured at the receiver from lost sequence numbers, for 1,000
+# (port down, route withdrawn, BFD peer silenced), the outage measured at the receiver from lost sequence numbers, for 1,000
 # and 1,000,000 routes, active/active and active/standby. Builds perf/target/benchmarks.jar if it is
 # missing or older than the sources, then runs org.vbgw.perf.failover.FailoverBenchmark as root.
-#   perf/scripts/bench-failover.sh [--repeats 10] [--routes 1000,1000000] [--modes port-down,route-withdrawn]
+#   perf/scripts/bench-failover.sh [--repeats 10] [--routes 1000,1000000] [--modes port-down,route-withdrawn,bfd-silenced]
 #                                  [--redundancy active-active,active-standby] [--rate 20000] [--flows 20]
 #                                  [--hold-down-ms 100] [--route-file FILE] [--json FILE]
 set -euo pipefail

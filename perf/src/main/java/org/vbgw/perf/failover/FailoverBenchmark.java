@@ -85,8 +85,9 @@ public final class FailoverBenchmark
             {
                 case "port-down" -> new PortDown(holdDownMs * 1_000_000L);
                 case "route-withdrawn" -> new RouteWithdrawn();
+                case "bfd-silenced" -> new BfdSilenced(holdDownMs * 1_000_000L);
                 default -> throw new IllegalArgumentException("unknown failure mode '" + name +
-                    "': port-down or route-withdrawn (bfd-silenced comes with the data plane's BFD)");
+                    "': port-down, route-withdrawn or bfd-silenced");
             };
         }
     }
@@ -125,8 +126,14 @@ public final class FailoverBenchmark
         final List<TrialResult> trials = new ArrayList<>();
         final List<Summary> summaries = new ArrayList<>();
         final long started = System.currentTimeMillis();
+        final boolean bfd = options.modes().stream().anyMatch(m -> m.trim().equals("bfd-silenced"));
+        final int bfdMs = Integer.getInteger("vbgw.failover.bfdMs", 10);
+        final int bfdMultiplier = Integer.getInteger("vbgw.failover.bfdMultiplier", 3);
+        final Path bfdDir = bfd ? java.nio.file.Files.createTempDirectory("vbgw-failover-bfd") : null;
         try (FailoverLab lab = new FailoverLab())
         {
+            // The customer router's BFD (BIRD 2), for the bfd-silenced mode: one session per connection.
+            final Process bfdPeer = bfd ? lab.startBfdPeer(bfdDir, bfdMs, bfdMultiplier) : null;
             final PacketSocket senderPort;
             final PacketSocket[] receiverPorts = new PacketSocket[2];
             try (Netns.Scope ignored = lab.vpc.enter())
@@ -157,6 +164,30 @@ public final class FailoverBenchmark
                         {
                             System.out.printf("%,d routes, %s: loaded through the RIB and the journal in %.2f s%n",
                                 count, redundancy.label, gateway.loadSeconds);
+                            if (bfd)
+                            {
+                                gateway.enableBfd(bfdMs * 1000L, bfdMultiplier, options.holdDownMs() * 1_000_000L);
+                                // Up, and stable for 2 s with path A usable: the first seconds renegotiate the
+                                // timers from the 1 s idle rate down to the configured one (a poll sequence).
+                                final long deadline = System.nanoTime() + 30_000_000_000L;
+                                long upSince = 0;
+                                while (System.nanoTime() < deadline)
+                                {
+                                    final boolean up = gateway.bfdUp() && gateway.pathAUsable();
+                                    upSince = up ? (upSince == 0 ? System.nanoTime() : upSince) : 0;
+                                    if (upSince != 0 && System.nanoTime() - upSince > 2_000_000_000L)
+                                    {
+                                        break;
+                                    }
+                                    Thread.onSpinWait();
+                                }
+                                if (upSince == 0 || !gateway.bfdUp())
+                                {
+                                    throw new IllegalStateException("BFD did not come up with the customer router: " +
+                                        gateway.bfdState());
+                                }
+                                System.out.printf("  BFD Up on both connections, %d ms x %d%n", bfdMs, bfdMultiplier);
+                            }
                             for (final String name : options.modes())
                             {
                                 final FailureMode mode = options.mode(name);
@@ -179,6 +210,10 @@ public final class FailoverBenchmark
             }
             finally
             {
+                if (bfdPeer != null)
+                {
+                    bfdPeer.destroy();
+                }
                 senderPort.close();
                 for (final Port p : receiverPorts)
                 {

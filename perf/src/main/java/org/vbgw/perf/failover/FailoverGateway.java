@@ -183,6 +183,34 @@ final class FailoverGateway implements AutoCloseable
         });
     }
 
+    /**
+     * BFD sessions to the customer router on both connections, {@code intervalUs} x {@code multiplier}; a session
+     * that goes Down takes its peer's next hops out of service, and back after {@code holdDownNs} once Up.
+     */
+    void enableBfd(final long intervalUs, final int multiplier, final long holdDownNs)
+    {
+        dataplane.run(() ->
+        {
+            dataplane.addBfdSession(org.vbgw.dataplane.liveness.BfdSessionConfig.of(VIF_A, IpPrefix.parse("10.0.0.1"),
+                IpPrefix.parse("10.0.0.2"), intervalUs, intervalUs, multiplier, holdDownNs));
+            dataplane.addBfdSession(org.vbgw.dataplane.liveness.BfdSessionConfig.of(VIF_B, IpPrefix.parse("10.0.0.5"),
+                IpPrefix.parse("10.0.0.6"), intervalUs, intervalUs, multiplier, holdDownNs));
+        });
+    }
+
+    /** True when every BFD session is Up. Any thread. */
+    boolean bfdUp()
+    {
+        final List<org.vbgw.dataplane.liveness.BfdSessionView> sessions = dataplane.call(dataplane::bfdSessions);
+        return !sessions.isEmpty() && sessions.stream().allMatch(v -> "Up".equalsIgnoreCase(v.state()));
+    }
+
+    /** The BFD sessions as the data plane reports them (for messages). Any thread. */
+    String bfdState()
+    {
+        return dataplane.call(dataplane::bfdSessions).toString();
+    }
+
     /** The agent's side of BGP on VIF A going down: every prefix re-learned without path A. */
     void withdrawPathA()
     {

@@ -1,5 +1,8 @@
 package org.vbgw.perf.failover;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.vbgw.io.lab.Netns;
@@ -167,6 +170,31 @@ final class FailoverLab implements AutoCloseable
         {
             wire.exec("nft", "flush", "chain", "bridge", CUT_TABLE, "forward");
         }
+    }
+
+    /**
+     * Starts BIRD 2 in the customer namespace as the BFD peer of both connections (single hop, {@code intervalMs}
+     * x {@code multiplier}), with the customer-side interconnect addresses on its interfaces. The returned process
+     * runs BIRD in the foreground; destroying it stops the peer.
+     */
+    Process startBfdPeer(final Path dir, final int intervalMs, final int multiplier) throws IOException
+    {
+        idc.exec("ip", "addr", "replace", "10.0.0.2/30", "dev", idcAIf);
+        idc.exec("ip", "addr", "replace", "10.0.0.6/30", "dev", idcBIf);
+        final Path conf = dir.resolve("bird.conf");
+        Files.writeString(conf, String.join("\n",
+            "router id 10.0.0.2;",
+            "protocol device {}",
+            "protocol bfd {",
+            "  interface \"" + idcAIf + "\", \"" + idcBIf + "\" {",
+            "    min rx interval " + intervalMs + " ms; min tx interval " + intervalMs + " ms;",
+            "    idle tx interval 1000 ms; multiplier " + multiplier + ";",
+            "  };",
+            "  neighbor 10.0.0.1 dev \"" + idcAIf + "\" local 10.0.0.2;",
+            "  neighbor 10.0.0.5 dev \"" + idcBIf + "\" local 10.0.0.6;",
+            "}", ""));
+        return idc.start("bird", "-f", "-c", conf.toString(), "-s", dir.resolve("bird.ctl").toString(),
+            "-P", dir.resolve("bird.pid").toString());
     }
 
     static String macText(final long mac)

@@ -5,10 +5,8 @@ package org.vbgw.perf.failover;
  * a measurement can run each the same way: traffic flowing, {@link #cut}, wait, {@link #restore}, wait.
  * <p>
  * A mode is one small class: {@link PortDown} (carrier loss), {@link RouteWithdrawn} (the agent re-learns every
- * prefix without A). The third mode of the measurement, a silenced BFD peer, is one more class once the data
- * plane's BFD sessions exist: {@code cut} silences the peer with {@link FailoverLab#blackhole} (so data and BFD
- * die together, as when a provider network fails) and leaves detection to the gateway's BFD session at
- * 10 ms x 3; {@code restore} lifts the blackhole; the lab's customer router then runs the BFD peer.
+ * prefix without A), {@link BfdSilenced} (the provider network goes silent on A, links up; the gateway's BFD
+ * session with the customer router's BIRD detects it).
  * <p>
  * Called on the benchmark's thread, which is also the agent's (RIB and journal).
  */
