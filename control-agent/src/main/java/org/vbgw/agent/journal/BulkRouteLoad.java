@@ -1,6 +1,5 @@
 package org.vbgw.agent.journal;
 
-import org.agrona.collections.Long2LongHashMap;
 import org.vbgw.fib.Fib;
 import org.vbgw.fib.IpPrefix;
 
@@ -12,10 +11,12 @@ import java.util.Map;
  * The routes a replay into an empty FIB collects: the last word on each prefix, loaded into the FIB at once
  * and in prefix order at the end.
  * <p>
- * IPv4 routes are kept as primitive {@code (address << 8 | length) → group} pairs in an open-addressing map,
- * so collecting a million of them creates no object per route. The FIB's bulk load sorts its input; handing
- * it the routes already sorted makes that sort a linear pass (it was a third of a replay's time, sorting a
- * hash map's order). IPv6 routes are far fewer and keep an ordinary map.
+ * IPv4 routes are appended to a log in journal order, each as one {@code long} (the prefix packed above its
+ * position in the log) beside its group: no hashing and no object per route. At the end one primitive sort
+ * puts every prefix's entries together in journal order, the last of each run is its last word, and the
+ * survivors come out in the FIB's prefix order, so the FIB's own sort is a linear pass. (A hash map per route
+ * was a fifth of a replay, and its contents needed the same sort afterwards.) A log that fills its 2^24
+ * positions is compacted to its last words first. IPv6 routes are far fewer and keep an ordinary map.
  * <p>
  * Single thread: the replaying one.
  */
@@ -27,13 +28,36 @@ final class BulkRouteLoad
         void refuse(IpPrefix prefix, int groupId);
     }
 
-    private static final long NONE = Long.MIN_VALUE;
-    /** A user group id fits these bits; packed beside the 40-bit key it fills one long. */
+    /** The largest group id a route may name (the FIB's user ids). */
     private static final int GROUP_MASK = Fib.MAX_GROUP_ID;
-    private static final int GROUP_BITS = Integer.SIZE - Integer.numberOfLeadingZeros(GROUP_MASK);
 
-    private final Long2LongHashMap ipv4 = new Long2LongHashMap(1 << 16, 0.65f, NONE);
+    /** Log positions fit these bits, below the 40-bit prefix key. */
+    private static final int POSITION_BITS = 24;
+    private static final int MAX_ENTRIES = 1 << POSITION_BITS;
+    private static final int POSITION_MASK = MAX_ENTRIES - 1;
+
+    /** (key << 24 | position) ^ sign bit, so that a signed sort orders keys unsigned. */
+    private long[] log = new long[1 << 12];
+    private int[] logGroups = new int[1 << 12];
+    private boolean[] logRemovals = new boolean[1 << 12];
+    private int logSize;
+    private final int compactAt;
     private final Map<IpPrefix, Integer> ipv6 = new HashMap<>();
+
+    BulkRouteLoad()
+    {
+        this(MAX_ENTRIES);
+    }
+
+    /** Compacts whenever the log holds {@code compactAt} entries (at most 2^24; tests use small ones). */
+    BulkRouteLoad(final int compactAt)
+    {
+        if (compactAt < 1 || compactAt > MAX_ENTRIES)
+        {
+            throw new IllegalArgumentException("compactAt " + compactAt + " out of range 1.." + MAX_ENTRIES);
+        }
+        this.compactAt = compactAt;
+    }
 
     /** Sorts as the FIB orders IPv4 prefixes: by address (unsigned), then by length. */
     private static long ipv4Key(final long lo, final int length)
@@ -50,12 +74,64 @@ final class BulkRouteLoad
     /** An IPv4 route; the caller has checked it with {@link #isIpv4Prefix}. */
     void putIpv4(final long lo, final int length, final int groupId)
     {
-        ipv4.put(ipv4Key(lo, length), groupId);
+        append(ipv4Key(lo, length), groupId, false);
     }
 
     void removeIpv4(final long lo, final int length)
     {
-        ipv4.remove(ipv4Key(lo, length));
+        append(ipv4Key(lo, length), 0, true);
+    }
+
+    private void append(final long key, final int groupId, final boolean removal)
+    {
+        if (logSize >= compactAt)
+        {
+            compact();
+        }
+        if (logSize == log.length)
+        {
+            final int capacity = Math.min(MAX_ENTRIES, log.length * 2);
+            log = Arrays.copyOf(log, capacity);
+            logGroups = Arrays.copyOf(logGroups, capacity);
+            logRemovals = Arrays.copyOf(logRemovals, capacity);
+        }
+        final int position = logSize++;
+        log[position] = (key << POSITION_BITS | position) ^ Long.MIN_VALUE;
+        logGroups[position] = groupId;
+        logRemovals[position] = removal;
+    }
+
+    /**
+     * Sorts the log and keeps each prefix's last word (dropping removed prefixes), renumbered from 0 in prefix
+     * order; returns how many remain.
+     */
+    private int compact()
+    {
+        Arrays.sort(log, 0, logSize);
+        final int[] groups = new int[logSize];
+        int kept = 0;
+        for (int i = 0; i < logSize; i++)
+        {
+            final long entry = log[i] ^ Long.MIN_VALUE;
+            final long key = entry >>> POSITION_BITS;
+            // Positions rise with journal order, so the last entry of a key's run is its last word.
+            if (i + 1 < logSize && ((log[i + 1] ^ Long.MIN_VALUE) >>> POSITION_BITS) == key)
+            {
+                continue;
+            }
+            final int position = (int)(entry & POSITION_MASK);
+            if (logRemovals[position])
+            {
+                continue;
+            }
+            groups[kept] = logGroups[position];
+            log[kept] = (key << POSITION_BITS | kept) ^ Long.MIN_VALUE;
+            kept++;
+        }
+        System.arraycopy(groups, 0, logGroups, 0, kept);
+        Arrays.fill(logRemovals, 0, logSize, false);
+        logSize = kept;
+        return kept;
     }
 
     void put(final IpPrefix prefix, final int groupId)
@@ -82,9 +158,10 @@ final class BulkRouteLoad
         }
     }
 
+    /** Entries collected (an IPv4 prefix written twice counts twice until the load); 0 when none. */
     int size()
     {
-        return ipv4.size() + ipv6.size();
+        return logSize + ipv6.size();
     }
 
     /**
@@ -99,42 +176,26 @@ final class BulkRouteLoad
 
     private void loadIpv4(final Fib fib, final Refusal refusal)
     {
-        final int n = ipv4.size();
-        if (n == 0)
+        if (logSize == 0)
         {
             return;
         }
-        // Each route packed as key (40 bits) and group (24 bits, the FIB's user ids) in one long, the sign bit
-        // flipped so a signed sort orders addresses unsigned: one sequential pass over the map and one
-        // primitive sort, where looking each sorted key up again missed the cache once per route.
-        final long[] packed = new long[n];
-        final int[] count = {0};
-        ipv4.longForEach((key, value) ->
-        {
-            final int group = (int)value;
-            if (group < 0 || group > GROUP_MASK)
-            {
-                refusal.refuse(IpPrefix.ipv4((int)(key >>> 8), (int)(key & 0xFF)), group);
-                return;
-            }
-            packed[count[0]++] = (key << GROUP_BITS | group) ^ Long.MIN_VALUE;
-        });
-        Arrays.sort(packed, 0, count[0]);
-        final int[] prefixes = new int[count[0]];
-        final int[] lengths = new int[count[0]];
-        final int[] groups = new int[count[0]];
+        // After the compaction the log holds each prefix's last word once, in the FIB's prefix order.
+        final int n = compact();
+        final int[] prefixes = new int[n];
+        final int[] lengths = new int[n];
+        final int[] groups = new int[n];
         int loaded = 0;
         int knownGroup = Fib.NO_GROUP;
-        for (int i = 0; i < count[0]; i++)
+        for (int i = 0; i < n; i++)
         {
-            final long route = packed[i] ^ Long.MIN_VALUE;
-            final int group = (int)(route & GROUP_MASK);
-            final long key = route >>> GROUP_BITS;
+            final long key = (log[i] ^ Long.MIN_VALUE) >>> POSITION_BITS;
             final int address = (int)(key >>> 8);
             final int length = (int)(key & 0xFF);
+            final int group = logGroups[i];
             if (group != knownGroup)
             {
-                if (fib.group(group) == null)
+                if (group < 0 || group > GROUP_MASK || fib.group(group) == null)
                 {
                     refusal.refuse(IpPrefix.ipv4(address, length), group);
                     continue;

@@ -96,4 +96,40 @@ class BulkRouteLoadTest
         assertFalse(BulkRouteLoad.isIpv4Prefix(1, 0x0A000000L, 8));
         assertFalse(BulkRouteLoad.isIpv4Prefix(0, 0x1_0A00_0000L, 8));  // does not fit 32 bits
     }
+
+    @Test
+    void compactionsOnTheWayKeepTheLastWordOfEveryPrefix()
+    {
+        // A log compacted every 7 entries against a plain map of the last word, over random puts and removals
+        // of a few prefixes (so each is written many times, across compactions).
+        final java.util.Random random = new java.util.Random(5);
+        final java.util.TreeMap<Long, Integer> expected = new java.util.TreeMap<>();
+        final BulkRouteLoad load = new BulkRouteLoad(7);
+        for (int i = 0; i < 5_000; i++)
+        {
+            final int length = 8 + random.nextInt(17);
+            final int address = (random.nextInt(40) << 24 | random.nextInt(4) << 16) & IpPrefix.mask32(length);
+            final long lo = address & 0xFFFF_FFFFL;
+            if (random.nextInt(4) == 0)
+            {
+                load.removeIpv4(lo, length);
+                expected.remove(lo << 8 | length);
+            }
+            else
+            {
+                load.putIpv4(lo, length, 1);
+                expected.put(lo << 8 | length, 1);
+            }
+        }
+        final Fib fib = new Fib();
+        fib.addNextHop(0, 0, "10.0.0.2");
+        fib.addGroup(1, new int[] {0}, new int[] {1}, Fib.NO_GROUP);
+        load.loadInto(fib, (prefix, group) -> { throw new AssertionError("refused " + prefix); });
+        assertEquals(expected.size(), fib.routeCount());
+        for (final long key : expected.keySet())
+        {
+            final IpPrefix p = IpPrefix.ipv4((int)(key >>> 8), (int)(key & 0xFF));
+            assertEquals(1, fib.routeGroup(p), p.toString());
+        }
+    }
 }
