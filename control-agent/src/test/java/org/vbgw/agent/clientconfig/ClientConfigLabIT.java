@@ -1,5 +1,6 @@
 package org.vbgw.agent.clientconfig;
 
+import org.vbgw.agent.testing.VbgwCommandLine;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,7 +12,6 @@ import org.vbgw.io.lab.VlanShim;
 import org.vbgw.io.linux.PacketSocket;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,18 +178,9 @@ class ClientConfigLabIT
 
     private static Process startGateway() throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", gateway.name(),
-            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Dorg.slf4j"))
-            {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vbgw.agent.cli.Vbgw", "run",
+        final List<String> command = VbgwCommandLine.inNamespace(gateway.name(), "run",
             state.resolve("gw.yaml").toString(), "--state-dir", state.toString(), "--counters",
-            state.resolve("counters.dat").toString(), "--no-frr"));
+            state.resolve("counters.dat").toString(), "--no-frr");
         return new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(state.resolve("vbgw.log").toFile()).start();
     }

@@ -1,5 +1,6 @@
 package org.vbgw.agent.frr;
 
+import org.vbgw.agent.testing.VbgwCommandLine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.agrona.CloseHelper;
@@ -11,7 +12,6 @@ import org.vbgw.io.lab.VlanShim;
 import org.vbgw.io.linux.PacketSocket;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -148,18 +148,9 @@ final class BgpLab implements AutoCloseable
         Files.writeString(dir.resolve("gw.yaml"), CONFIG);
         Files.createDirectories(dir.resolve("gw"));
         Files.setPosixFilePermissions(dir.resolve("gw"), PosixFilePermissions.fromString("rwxr-xr-x"));
-        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", gw.name(),
-            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Dorg.slf4j"))
-            {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vbgw.agent.cli.Vbgw", "run",
+        final List<String> command = VbgwCommandLine.inNamespace(gw.name(), "run",
             dir.resolve("gw.yaml").toString(), "--state-dir", dir.resolve("gw").toString(),
-            "--counters", dir.resolve("gw/counters.dat").toString()));
+            "--counters", dir.resolve("gw/counters.dat").toString());
         vbgw = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("vbgw.log").toFile())).start();
         await("vbgw runs and FRR's bgpd answers", 60_000, () ->
@@ -254,16 +245,7 @@ final class BgpLab implements AutoCloseable
     /** Runs a vbgw command line inside the gateway namespace (as an operator there would); returns exit and output. */
     CommandResult vbgwCommand(final String... args) throws IOException, InterruptedException
     {
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Dorg.slf4j"))
-            {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vbgw.agent.cli.Vbgw"));
-        command.addAll(List.of(args));
+        final List<String> command = VbgwCommandLine.of(args);
         final Process p = gw.start(command.toArray(new String[0]));
         final String out = new String(p.getInputStream().readAllBytes());
         return new CommandResult(p.waitFor(), out);

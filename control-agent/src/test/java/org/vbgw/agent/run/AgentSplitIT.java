@@ -1,5 +1,6 @@
 package org.vbgw.agent.run;
 
+import org.vbgw.agent.testing.VbgwCommandLine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,7 +9,6 @@ import org.vbgw.agent.journal.FibJournal;
 import org.vbgw.io.lab.Netns;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,17 +123,7 @@ class AgentSplitIT
     /** {@code vbgw ARGS} in the gateway's namespace with this JVM's flags and class path, output to {@code log}. */
     private Process vbgw(final Path log, final String... args) throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", gateway.name(),
-            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Dorg.slf4j"))
-            {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vbgw.agent.cli.Vbgw"));
-        command.addAll(List.of(args));
+        final List<String> command = VbgwCommandLine.inNamespace(gateway.name(), args);
         final Process p = new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         started.add(p);

@@ -1,5 +1,6 @@
 package org.vbgw.agent.run;
 
+import org.vbgw.agent.testing.VbgwCommandLine;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
@@ -8,10 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.vbgw.io.lab.Netns;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 
@@ -115,18 +114,9 @@ class GatewayLivenessIT
 
     private static Process startGateway() throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", gateway.name(),
-            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Dorg.slf4j"))
-            {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vbgw.agent.cli.Vbgw", "run",
+        final List<String> command = VbgwCommandLine.inNamespace(gateway.name(), "run",
             state.resolve("gw.yaml").toString(), "--state-dir", state.toString(), "--counters",
-            state.resolve("counters.dat").toString(), "--no-taps"));
+            state.resolve("counters.dat").toString(), "--no-taps");
         return new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(state.resolve("vbgw.log").toFile()).start();
     }

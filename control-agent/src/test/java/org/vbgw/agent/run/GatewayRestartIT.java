@@ -1,15 +1,14 @@
 package org.vbgw.agent.run;
 
+import org.vbgw.agent.testing.VbgwCommandLine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.vbgw.io.lab.Netns;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -94,18 +93,9 @@ class GatewayRestartIT
     /** The gateway as an operator starts it, in its namespace, with this test JVM's flags and class path. */
     private static Process startGateway() throws IOException
     {
-        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", gateway.name(),
-            Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (final String arg : ManagementFactory.getRuntimeMXBean().getInputArguments())
-        {
-            if (arg.startsWith("--add-") || arg.startsWith("-Dchronicle") || arg.startsWith("-Dorg.slf4j"))
-            {
-                command.add(arg);
-            }
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.vbgw.agent.cli.Vbgw", "run",
+        final List<String> command = VbgwCommandLine.inNamespace(gateway.name(), "run",
             state.resolve("gw.yaml").toString(), "--state-dir", state.toString(), "--counters",
-            state.resolve("counters.dat").toString(), "--no-taps"));
+            state.resolve("counters.dat").toString(), "--no-taps");
         return new ProcessBuilder(command).redirectErrorStream(true)
             .redirectOutput(state.resolve("vbgw.log").toFile()).start();
     }
