@@ -11,6 +11,7 @@ import org.vbgw.dataplane.packet.L2Header;
 import org.vbgw.dataplane.packet.PacketError;
 import org.vbgw.io.FrameHandler;
 import org.vbgw.io.Port;
+import org.vbgw.io.lab.SequencedFrame;
 
 /**
  * The customer's router at the far end of one dedicated connection, as far as the demo needs it: it owns
@@ -82,15 +83,19 @@ final class CustomerEdge implements FrameHandler
             }
             return;
         }
-        final int payload = DemoFrames.payload(buffer, l2);
+        // Behind any tags, the two bytes before the IPv4 header are its EtherType: seen from 14 bytes before the
+        // IPv4 header, a tagged frame reads as the untagged frame SequencedFrame parses.
+        final int untagged = l2.l3Offset - EthernetFlyweight.HEADER_LENGTH;
+        final int payload = SequencedFrame.payloadOffset(buffer, untagged, l2.l3Length + EthernetFlyweight.HEADER_LENGTH,
+            MemoryLab.UDP_PORT);
         if (payload < 0)
         {
             foreign++;
             return;
         }
-        lastTtl = DemoFrames.ttl(buffer, l2);
-        ledger.record(DemoFrames.flow(buffer, payload), path, DemoFrames.sequence(buffer, payload),
-            DemoFrames.sendNs(buffer, payload));
+        lastTtl = buffer.getByte(l2.l3Offset + 8) & 0xFF;
+        ledger.record(SequencedFrame.flow(buffer, payload), path, SequencedFrame.sequence(buffer, payload),
+            SequencedFrame.sendTimeNs(buffer, payload));
     }
 
     void silence(final boolean silent)

@@ -159,7 +159,7 @@ public final class FailoverScenario
     private void tick(final String note)
     {
         final long now = clock.getAsLong();
-        if (lab.step(now) == 0)
+        if (lab.step() == 0)
         {
             // Idle far ends give the CPU back: on two cores the gateway's worker and control threads need it more
             // than a spinning simulator (the control thread's carrier poll decides the outage).

@@ -11,6 +11,7 @@ import org.vbgw.fib.IpPrefix;
 import org.vbgw.io.LinkState;
 import org.vbgw.io.MemoryPort;
 import org.vbgw.io.Port;
+import org.vbgw.io.lab.SequencedSender;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,15 +29,18 @@ import java.util.stream.Stream;
 /**
  * The demo topology with no kernel in it: the real gateway (config, RIB, journal, FIB, pipeline, ARP, carrier
  * detector, on their own threads) whose ports are {@link MemoryPort}s; at the far end of each dedicated
- * connection a {@link CustomerEdge}, at the far end of the VPC port a {@link VpcHost}. A link is cut and
+ * connection a {@link CustomerEdge}, at the far end of the VPC port a host sending sequenced traffic
+ * ({@link SequencedSender}). A link is cut and
  * restored by setting the MemoryPort pair's link state, which is what the gateway's carrier detector reads.
  * <p>
- * {@link #step(long)} runs the far ends; call it from one thread.
+ * {@link #step()} runs the far ends; call it from one thread.
  */
 public final class MemoryLab implements AutoCloseable
 {
     /** The config the demo runs, a resource next to this class. */
     public static final String CONFIG_RESOURCE = "demo-gateway.yaml";
+    /** The UDP port of the demo's traffic. */
+    static final int UDP_PORT = 40_000;
     private static final int VPC_HOST = IpPrefix.parse("10.100.0.10/32").ipv4Address();
 
     private final GatewayConfig config;
@@ -47,7 +51,7 @@ public final class MemoryLab implements AutoCloseable
     private final List<String> pathNames = new ArrayList<>();
     private final List<String> pathPorts = new ArrayList<>();
     private final FlowLedger ledger;
-    private final VpcHost host;
+    private final SequencedSender host;
     private final MemoryPort vpcFar;
 
     /**
@@ -94,7 +98,8 @@ public final class MemoryLab implements AutoCloseable
             // Spread over the data center's /12, one host per flow.
             destinations[f] = idc + (f * 7919 % 65_000) * 16 + 1 + f % 13;
         }
-        this.host = new VpcHost(vpcFar, vpcVif.mac(), VPC_HOST, destinations, ratePps);
+        this.host = new SequencedSender(vpcFar, new SequencedSender.Flows(vpcVif.mac(), vpcFar.macAddress(), VPC_HOST,
+            destinations, UDP_PORT + 1, UDP_PORT), ratePps);
     }
 
     /** Programs the FIB and starts the gateway's threads. */
@@ -105,9 +110,9 @@ public final class MemoryLab implements AutoCloseable
     }
 
     /** Runs the far ends once: traffic due, frames received. Returns the work done. */
-    public int step(final long nowNs)
+    public int step()
     {
-        int work = host.send(nowNs);
+        int work = host.doWork();
         for (final CustomerEdge e : edges)
         {
             work += e.poll();
