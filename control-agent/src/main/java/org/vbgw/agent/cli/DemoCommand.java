@@ -2,6 +2,8 @@ package org.vbgw.agent.cli;
 
 import org.vbgw.agent.demo.FailoverScenario;
 import org.vbgw.agent.demo.MemoryLab;
+import org.vbgw.agent.demo.NamespaceDemo;
+import org.vbgw.agent.lab.LabPrerequisites;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -12,8 +14,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code vbgw demo}: a border gateway between a data center and a VPC over two dedicated connections, traffic
- * on both, one cut and restored, the outage measured. Today the topology runs in memory: the real gateway
- * (config, RIB, journal, FIB, pipeline, ARP, carrier detector) with in-memory ports and simulated far ends.
+ * on both, one cut and restored, the outage measured. As root with BIRD, FRR and nftables installed, in network
+ * namespaces ({@link NamespaceDemo}: the real gateway process, a BIRD customer router, BGP and BFD); otherwise,
+ * or with {@code --memory}, in memory: the real gateway (config, RIB, journal, FIB, pipeline, ARP, carrier
+ * detector) with in-memory ports and simulated far ends.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run a gateway with two connections, cut one while traffic flows, and measure the failover.")
@@ -35,14 +39,38 @@ public final class DemoCommand implements Callable<Integer>
         description = "How long a restored connection waits before it carries traffic again (default: ${DEFAULT-VALUE} ms).")
     long holdDownMs;
 
+    @Option(names = "--memory", description = "Run the in-memory demo even where the namespace lab could run.")
+    boolean memory;
+
+    @Option(names = "--lab-rate", defaultValue = "5000",
+        description = "Packets per second through the namespace lab (default: ${DEFAULT-VALUE}).")
+    long labRate;
+
     @Override
-    public Integer call()
+    public Integer call() throws InterruptedException
     {
         final PrintWriter out = spec.commandLine().getOut();
-        if (rate <= 0 || flows <= 0 || flows > rate || phaseSeconds <= 0 || holdDownMs < 0)
+        if (rate <= 0 || flows <= 0 || flows > rate || flows > labRate || phaseSeconds <= 0 || holdDownMs < 0)
         {
-            spec.commandLine().getErr().println("demo: --rate and --flows must be > 0 (flows <= rate), phases > 0");
+            spec.commandLine().getErr().println("demo: --rate, --lab-rate and --flows must be > 0 (flows <= rates), phases > 0");
             return 2;
+        }
+        if (!memory)
+        {
+            final java.util.List<String> missing = LabPrerequisites.missing();
+            if (missing.isEmpty())
+            {
+                out.println("vbgw demo: a border gateway between a data center (172.16.0.0/12) and a VPC (192.168.0.0/16)");
+                out.println("over two dedicated connections, vbr1 (VLAN 101) and vbr2 (VLAN 102), BGP with MD5 and BFD on");
+                out.println("both, traffic spread over both (ECMP): the seed 003 scenario in network namespaces.");
+                out.flush();
+                final NamespaceDemo.Result r = new NamespaceDemo(out, flows, labRate, (long)(phaseSeconds * 1000)).run();
+                return r.switched() && r.returned() ? 0 : 1;
+            }
+            out.println("vbgw demo: the namespace lab cannot run here; missing:");
+            missing.forEach(m -> out.println("  - " + m));
+            out.println("(as root with those installed: sudo ./vbgw demo). Running the same scenario in memory instead.");
+            out.println();
         }
         out.println("vbgw demo: a border gateway between a data center (172.16.0.0/12) and a VPC (10.100.0.0/16)");
         out.println("over two dedicated connections, dx-a (VLAN 101) and dx-b (VLAN 102), traffic spread over both (ECMP).");

@@ -108,7 +108,7 @@ public final class LabFault
      * link took down; a lab that just mended the path restarts the customer's sessions that are not Established
      * (and not cut bgp-down), so failback shows the gateway's reaction rather than BIRD's default timer.
      */
-    private static void restartIdleSessions(final LabState state, final List<String> cuts)
+    static void restartIdleSessions(final LabState state, final List<String> cuts)
     {
         for (final LabState.LabPath p : state.paths())
         {
@@ -116,7 +116,8 @@ public final class LabFault
             {
                 final String shown = Lab.exec(state.namespaces().cpe(), "birdc", "-s", birdSocket(state).toString(),
                     "show", "protocols", p.birdProtocol());
-                if (!shown.contains("Established"))
+                // Idle is the back-off; Connect/Active/OpenSent are on their way and left alone.
+                if (shown.contains("Idle"))
                 {
                     Lab.exec(state.namespaces().cpe(), "birdc", "-s", birdSocket(state).toString(), "restart",
                         p.birdProtocol());

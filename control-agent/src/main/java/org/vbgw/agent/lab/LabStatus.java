@@ -34,8 +34,12 @@ public record LabStatus(String name, String scenario, Map<String, Boolean> names
     {
     }
 
-    /** A BGP or BFD session of the gateway: the VIF, the peer, its state as the gateway reports it. */
-    public record Session(String vif, String peer, String state)
+    /**
+     * A BGP or BFD session of the gateway: the VIF, the peer, its state as the gateway reports it.
+     *
+     * @param received prefixes accepted from the peer (BGP; 0 for BFD)
+     */
+    public record Session(String vif, String peer, String state, long received)
     {
         /** Established (BGP) or up (BFD). */
         public boolean up()
@@ -84,13 +88,13 @@ public record LabStatus(String name, String scenario, Map<String, Boolean> names
     }
 
     /** Sessions from {@code /api/bgp} or {@code /api/bfd}: objects with vif, peer and state. */
-    static List<Session> sessions(final JsonNode json)
+    public static List<Session> sessions(final JsonNode json)
     {
         final List<Session> sessions = new ArrayList<>();
         if (json != null)
         {
             json.forEach(s -> sessions.add(new Session(s.path("vif").asText(), s.path("peer").asText(),
-                s.path("state").asText())));
+                s.path("state").asText(), s.path("received").asLong())));
         }
         return sessions;
     }
@@ -156,13 +160,15 @@ public record LabStatus(String name, String scenario, Map<String, Boolean> names
         return out;
     }
 
-    /** Every BGP session Established, every BFD session up, and IDC routes present. */
+    /**
+     * Every BGP session Established with the customer's prefixes received, every BFD session up, and IDC routes
+     * in the FIB (a standby's routes are the FIB's backup, so not every VIF is a next hop).
+     */
     @com.fasterxml.jackson.annotation.JsonProperty("ready")
     public boolean ready()
     {
-        final long bgpVifs = bgp.stream().filter(Session::up).count();
-        final long bfdVifs = bfd.stream().filter(Session::up).count();
-        return gatewayAnswers && !bgp.isEmpty() && bgpVifs == bgp.size() && bfdVifs == bfd.size() && !idcRoutes.isEmpty();
+        return gatewayAnswers && !bgp.isEmpty() && bgp.stream().allMatch(s -> s.up() && s.received() > 0) &&
+            bfd.stream().allMatch(Session::up) && !idcRoutes.isEmpty();
     }
 
     /** The state of the session of {@code vif} in {@code sessions}, or "none". */

@@ -145,6 +145,10 @@ public final class LabTraffic implements AutoCloseable
             throw new IllegalArgumentException("traffic needs at least one flow and a rate >= flows: " + flows +
                 " flows at " + ratePps + " packets/s");
         }
+        // One ping first: the customer router resolves the IDC host (a kernel queues 3 packets per unresolved
+        // neighbour and drops the rest), so the first lost packets are not the lab's set-up.
+        Lab.quietly(() -> Lab.exec(state.vpcHost().namespace(), "ping", "-c", "1", "-W", "2",
+            state.idcHosts().get(0).ip().split("/")[0]));
         final LabTraffic traffic = new LabTraffic(state, flows, ratePps, maxDurationNs);
         traffic.sample(System.nanoTime());
         traffic.sampler.start();
