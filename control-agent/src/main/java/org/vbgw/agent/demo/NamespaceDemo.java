@@ -52,7 +52,18 @@ public final class NamespaceDemo
     /** Runs the demo; returns its result (the lab is gone when this returns). */
     public Result run() throws InterruptedException
     {
-        final Thread cleanup = new Thread(() -> Lab.down(name), "demo-lab-down");
+        final Thread cleanup = new Thread(() ->
+        {
+            try
+            {
+                Lab.down(name);
+            }
+            catch (final RuntimeException ex)
+            {
+                System.err.println("vbgw demo: removing lab " + name + ": " + ex.getMessage() +
+                    " (vbgw lab down --all removes what is left)");
+            }
+        }, "demo-lab-down");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try
         {

@@ -244,7 +244,7 @@ public final class Lab
                 throw new IllegalStateException("timed out after " + timeoutMs + " ms waiting for BGP Established and " +
                     "BFD up on every VIF of lab " + state.name() + ":\n" + status.render());
             }
-            if (System.currentTimeMillis() > nextKick)
+            if (System.currentTimeMillis() > nextKick && !status.bgp().stream().allMatch(LabStatus.Session::up))
             {
                 LabFault.restartIdleSessions(state, LabFault.cuts(state));
                 nextKick = System.currentTimeMillis() + 10_000;
@@ -332,8 +332,11 @@ public final class Lab
         java.util.Collections.reverse(reversed);
         for (final String ns : reversed)
         {
-            Netns.run("ip", "netns", "del", ns);
-            removed.add("namespace " + ns);
+            // Another down (a Ctrl-C's hook beside the demo's own) may have deleted it a moment ago.
+            if (quietly(() -> Netns.run("ip", "netns", "del", ns)))
+            {
+                removed.add("namespace " + ns);
+            }
         }
         if (Files.exists(dir))
         {

@@ -116,8 +116,9 @@ public final class LabFault
             {
                 final String shown = Lab.exec(state.namespaces().cpe(), "birdc", "-s", birdSocket(state).toString(),
                     "show", "protocols", p.birdProtocol());
-                // Idle is the back-off; Connect/Active/OpenSent are on their way and left alone.
-                if (shown.contains("Idle"))
+                // Idle after an error is the back-off ("start ... Idle  Error: BFD session down"); a session that
+                // is connecting, or Idle for BIRD's start-up delay, is on its way and left alone.
+                if (idleAfterError(shown))
                 {
                     Lab.exec(state.namespaces().cpe(), "birdc", "-s", birdSocket(state).toString(), "restart",
                         p.birdProtocol());
@@ -168,6 +169,12 @@ public final class LabFault
             throw new IllegalArgumentException("VIF " + path.vif() + " runs no BGP: cut it port-down or bfd-silenced");
         }
         return path.birdProtocol();
+    }
+
+    /** Whether {@code birdc show protocols NAME} shows the session waiting out an error back-off. */
+    static boolean idleAfterError(final String shown)
+    {
+        return shown.lines().anyMatch(l -> l.contains(" Idle ") && l.contains("Error:"));
     }
 
     /** The nftables script that drops BFD (single hop 3784, multihop 4784) on the path's bridge. */

@@ -39,6 +39,18 @@ class LabFaultTest
     }
 
     @Test
+    void onlyASessionInBirdsErrorBackOffIsRestarted()
+    {
+        final String header = "BIRD 2.0.12 ready.\nName       Proto      Table      State  Since         Info\n";
+        assertTrue(LabFault.idleAfterError(header +
+            "vbgw_vbr14 BGP        ---        start  22:00:45.525  Idle          Error: BFD session down\n"));
+        assertFalse(LabFault.idleAfterError(header + "vbgw_vbr14 BGP        ---        start  22:00:45.525  Idle\n"));
+        assertFalse(LabFault.idleAfterError(header + "vbgw_vbr14 BGP        ---        up     22:13:25.163  Established\n"));
+        assertFalse(LabFault.idleAfterError(header + "vbgw_vbr14 BGP        ---        start  22:13:25.163  Active        " +
+            "Socket: Connection refused\n"));
+    }
+
+    @Test
     void aRestoreFindsItsRuleByComment()
     {
         final String listing = String.join("\n",
