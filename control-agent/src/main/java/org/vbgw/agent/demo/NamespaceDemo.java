@@ -152,12 +152,12 @@ public final class NamespaceDemo
         final double[][] series = r.ppsSeries();
         final boolean switched = survivorCarriedAll(r, cutNs, restoreNs);
         out.println();
-        out.printf("sent %,d packets, lost %,d (%,d at the cut, %,d at the restore, %,d elsewhere)%n", r.sent(), r.lost(),
+        out.printf("sent %,d packets, lost %,d (%,d at the cut, %,d after the restore, %,d elsewhere)%n", r.sent(), r.lost(),
             lostCut, lostRestore, r.lost() - lostCut - lostRestore);
         out.printf("cut:     traffic moved to vbr2; worst outage of a flow %.1f ms (%,d packets lost at the cut)%n",
             worstCut / 1e6, lostCut);
         out.printf("restore: vbr1 carried traffic again %s after the restore (BFD and BGP up again, the route back " +
-            "in the FIB); %,d packets lost%n", backNs < 0 ? "(never)" : String.format("%.1f s", (backNs - restoreNs) / 1e9),
+            "in the FIB); %,d packets lost after it%n", backNs < 0 ? "(never)" : String.format("%.1f s", (backNs - restoreNs) / 1e9),
             lostRestore);
         out.printf("for comparison: the clouds' default health checks detect a failure after 2 s x 8 = 16 s, " +
             "AWS BFD after 300 ms x 3 = 900 ms%n");
