@@ -72,7 +72,7 @@ class LabIT
 
             LabFault.cut(state, "vbr1", LabFault.Mode.PORT_DOWN);
             // A gateway too busy to answer in time shows no routes: that is not yet, not a failure.
-            Lab.await("the IDC route leaves vbr1", 10_000, () -> LabStatus.collect(state).idcRoutes().stream()
+            Lab.await("the IDC route leaves vbr1", 30_000, () -> LabStatus.collect(state).idcRoutes().stream()
                 .anyMatch(r -> r.nextHops().equals(List.of("10.0.0.6%vbr2"))));
             Thread.sleep(500);
             final double[] cut = averagePps(traffic, 1_000);
