@@ -87,7 +87,12 @@ final class BirdConfig
         out.append("protocol kernel vbgw_kernel").append(suffix(v6)).append(" {\n");
         out.append("    ").append(fam).append(" {\n");
         out.append("        import none;\n");
-        out.append("        export where source = RTS_BGP || proto = \"vbgw_routes").append(suffix(v6)).append("\";\n");
+        out.append("        export where source = RTS_BGP || proto = \"vbgw_routes").append(suffix(v6)).append("\"");
+        if (side.staticVpcRoutesAreBackup())
+        {
+            out.append(" || proto = \"vbgw_backup").append(suffix(v6)).append("\"");
+        }
+        out.append(";\n");
         out.append("    };\n");
         out.append("}\n\n");
     }
@@ -120,6 +125,8 @@ final class BirdConfig
     /** Routes toward the gateway on VIFs without BGP (the VPC), and return routes for health probes. */
     private static void staticRoutes(final StringBuilder out, final ClientSide side, final boolean v6)
     {
+        final boolean floating = side.staticVpcRoutesAreBackup();
+        final Map<IpPrefix, List<String>> vpc = new LinkedHashMap<>();
         final Map<IpPrefix, List<String>> vias = new LinkedHashMap<>();
         for (final ClientSide.Link link : side.links())
         {
@@ -130,10 +137,21 @@ final class BirdConfig
             }
             if (link.bgp() == null)
             {
-                side.vpcPrefixes(v6).forEach(p -> vias.computeIfAbsent(p, k -> new ArrayList<>()).add(s.gatewayAddress()));
+                side.vpcPrefixes(v6).forEach(p ->
+                    (floating ? vpc : vias).computeIfAbsent(p, k -> new ArrayList<>()).add(s.gatewayAddress()));
             }
             link.returnRoutes().stream().filter(p -> p.ipv6() == v6)
                 .forEach(p -> vias.computeIfAbsent(p, k -> new ArrayList<>()).add(s.gatewayAddress()));
+        }
+        if (!vpc.isEmpty())
+        {
+            // BIRD prefers a static route (200) to BGP (100): beside BGP sessions the static path is the backup.
+            out.append("# Toward the gateway: the VPC through the backup path (VIFs without BGP), below BGP's preference.\n");
+            out.append("protocol static vbgw_backup").append(suffix(v6)).append(" {\n");
+            out.append("    ").append(family(v6)).append(" { preference ")
+                .append(ClientSide.BACKUP_STATIC_BIRD_PREFERENCE).append("; };\n");
+            routes(out, vpc);
+            out.append("}\n\n");
         }
         if (vias.isEmpty())
         {
@@ -142,13 +160,18 @@ final class BirdConfig
         out.append("# Toward the gateway: the VPC on VIFs without BGP (several VIFs: ECMP), health-probe sources.\n");
         out.append("protocol static vbgw_routes").append(suffix(v6)).append(" {\n");
         out.append("    ").append(family(v6)).append(";\n");
+        routes(out, vias);
+        out.append("}\n\n");
+    }
+
+    private static void routes(final StringBuilder out, final Map<IpPrefix, List<String>> vias)
+    {
         vias.forEach((prefix, hops) ->
         {
             out.append("    route ").append(prefix);
             hops.forEach(h -> out.append(" via ").append(h));
             out.append(";\n");
         });
-        out.append("}\n\n");
     }
 
     private static void bfd(final StringBuilder out, final ClientSide side)

@@ -134,7 +134,9 @@ final class CiscoConfig
                 }
                 else
                 {
-                    side.vpcPrefixes(s.ipv6()).forEach(p -> lines.add(route(p, s.gatewayAddress())));
+                    final String distance = side.staticVpcRoutesAreBackup() ?
+                        " " + ClientSide.BACKUP_STATIC_DISTANCE : "";
+                    side.vpcPrefixes(s.ipv6()).forEach(p -> lines.add(route(p, s.gatewayAddress() + distance)));
                 }
                 link.returnRoutes().stream().filter(p -> p.ipv6() == s.ipv6())
                     .forEach(p -> lines.add(route(p, s.gatewayAddress())));

@@ -36,6 +36,13 @@ import java.util.Set;
 public record ClientSide(String gatewayName, long gatewayAsn, Long localAsn, IpPrefix routerId, List<Link> links,
                          List<IpPrefix> vpcPrefixes)
 {
+    /**
+     * Administrative distance of a floating static route toward the VPC (FRR, IOS): above eBGP's 20, so the
+     * BGP route wins while a session holds it. Junos uses it as its (lower-wins) preference, above BGP's 170.
+     */
+    static final int BACKUP_STATIC_DISTANCE = 250;
+    /** BIRD's preference (higher wins) for the same floating static: below BGP's default of 100. */
+    static final int BACKUP_STATIC_BIRD_PREFERENCE = 50;
     /** BGP's LOCAL_PREF when nothing sets it (the default of FRR, BIRD, IOS and Junos alike). */
     static final long DEFAULT_LOCAL_PREF = 100;
 
@@ -309,6 +316,17 @@ public record ClientSide(String gatewayName, long gatewayAsn, Long localAsn, IpP
     public boolean hasFamily(final boolean ipv6)
     {
         return links.stream().anyMatch(l -> (ipv6 ? l.ipv6() : l.ipv4()) != null);
+    }
+
+    /**
+     * True when the static routes toward the VPC (through the VIFs without BGP, seed 001's VPN) must float:
+     * beside a BGP session they are the backup, and every vendor ranks a static route above an eBGP one by
+     * default (distance 1 vs 20, preference 5 vs 170, BIRD's 200 vs 100), which would send the IDC's traffic
+     * into the VPN while a direct connection is up.
+     */
+    public boolean staticVpcRoutesAreBackup()
+    {
+        return links.stream().anyMatch(l -> l.bgp() != null) && links.stream().anyMatch(l -> l.bgp() == null);
     }
 
     /** The VPC prefixes of one family. */

@@ -84,7 +84,10 @@ final class FrrConfig
                 }
                 else
                 {
-                    side.vpcPrefixes(s.ipv6()).forEach(p -> lines.add(ip + " route " + p + " " + s.gatewayAddress()));
+                    final String distance = side.staticVpcRoutesAreBackup() ?
+                        " " + ClientSide.BACKUP_STATIC_DISTANCE : "";
+                    side.vpcPrefixes(s.ipv6())
+                        .forEach(p -> lines.add(ip + " route " + p + " " + s.gatewayAddress() + distance));
                 }
                 link.returnRoutes().stream().filter(p -> p.ipv6() == s.ipv6())
                     .forEach(p -> lines.add(ip + " route " + p + " " + s.gatewayAddress()));

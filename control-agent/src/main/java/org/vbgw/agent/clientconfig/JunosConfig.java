@@ -125,7 +125,15 @@ final class JunosConfig
             }
             else
             {
-                side.vpcPrefixes(s.ipv6()).forEach(p -> statics.at("route " + p).value("next-hop", s.gatewayAddress()));
+                for (final IpPrefix p : side.vpcPrefixes(s.ipv6()))
+                {
+                    statics.at("route " + p).value("next-hop", s.gatewayAddress());
+                    if (side.staticVpcRoutesAreBackup())
+                    {
+                        // Floating: BGP's 170 wins while a direct session holds the route.
+                        statics.at("route " + p).value("preference", String.valueOf(ClientSide.BACKUP_STATIC_DISTANCE));
+                    }
+                }
             }
             link.returnRoutes().stream().filter(p -> p.ipv6() == s.ipv6())
                 .forEach(p -> statics.at("route " + p).value("next-hop", s.gatewayAddress()));

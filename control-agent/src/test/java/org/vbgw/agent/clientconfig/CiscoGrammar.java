@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
  *       {@code neighbor route-map ... in|out}, {@code exit-address-family}, {@code set as-path prepend}.</li>
  *   <li>Cisco IOS IP Routing: Protocol-Independent Command Reference
  *       (https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/iproute_pi/command/iri-cr-book.html):
- *       {@code ip route prefix mask {ip-address | interface} [distance]}, {@code ipv6 route},
+ *       {@code ip route prefix mask {ip-address | interface} [distance]} (a floating static: an address, then a
+ *       distance), {@code ipv6 route},
  *       {@code ip prefix-list name seq n {permit|deny} network/length [ge n] [le n]}, {@code route-map},
  *       {@code match ip address prefix-list}, {@code match ipv6 address prefix-list}.</li>
  *   <li>IP Routing: BFD Configuration Guide, Cisco IOS XE 17, "Bidirectional Forwarding Detection"
@@ -167,7 +168,7 @@ final class CiscoGrammar
                 bad(line, "sub-interface number out of range 1..4294967293");
             }
         }
-        else if ((m = match("ip route " + V4 + " " + V4 + " (?:Null0 (\\d+)|" + V4 + ")", s)) != null)
+        else if ((m = match("ip route " + V4 + " " + V4 + " (?:Null0 (\\d+)|" + V4 + "(?: (\\d+))?)", s)) != null)
         {
             prefix(line, m.group(1), maskLength(line, m.group(2)), false);
             if (m.group(3) != null && !range(m.group(3), 1, 255))
@@ -178,8 +179,12 @@ final class CiscoGrammar
             {
                 address(line, m.group(4), false);
             }
+            if (m.group(5) != null && !range(m.group(5), 1, 255))
+            {
+                bad(line, "administrative distance out of 1..255");
+            }
         }
-        else if ((m = match("ipv6 route " + V6 + "/(\\d+) (?:Null0 (\\d+)|" + V6 + ")", s)) != null)
+        else if ((m = match("ipv6 route " + V6 + "/(\\d+) (?:Null0 (\\d+)|" + V6 + "(?: (\\d+))?)", s)) != null)
         {
             prefix(line, m.group(1), Integer.parseInt(m.group(2)), true);
             if (m.group(3) != null && !range(m.group(3), 1, 254))
@@ -189,6 +194,10 @@ final class CiscoGrammar
             if (m.group(4) != null)
             {
                 address(line, m.group(4), true);
+            }
+            if (m.group(5) != null && !range(m.group(5), 1, 254))
+            {
+                bad(line, "IPv6 static route distance out of 1..254");
             }
         }
         else if ((m = match("(ip|ipv6) prefix-list " + NAME + " seq (\\d+) (permit|deny) ([0-9a-fA-F:.]+)/(\\d+)" +

@@ -62,7 +62,11 @@ final class ClientConfigCases
             List.of("vbr1", "vbr2"), 2),
         new Case("single-point-of-failure", EXAMPLES.resolve("single-point-of-failure.yaml"), List.of("vif-a"), 1),
         new Case("qinq-backup", RESOURCES.resolve("qinq-dual-stack.yaml"), List.of("qinq_backup"), 1),
-        new Case("qinq-both", RESOURCES.resolve("qinq-dual-stack.yaml"), List.of("primary", "qinq_backup"), 1));
+        new Case("qinq-both", RESOURCES.resolve("qinq-dual-stack.yaml"), List.of("primary", "qinq_backup"), 1),
+        // The lab's seed-001 gateway: a BGP direct VIF and a static VPN VIF on one router, so the VPN's static
+        // route toward the VPC must float below BGP.
+        new Case("direct-and-vpn", Path.of("src", "main", "resources", "org", "vbgw", "agent", "lab",
+            "direct-vpn-backup.yaml"), List.of("vif-direct", "vif-vpn"), 2));
 
     private ClientConfigCases()
     {
