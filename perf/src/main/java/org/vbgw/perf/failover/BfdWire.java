@@ -19,8 +19,8 @@ import org.vbgw.io.lab.Netns;
  * session that the gateway declared down with "detection time expired" while BIRD's packets show no gap was
  * late in the gateway's receive path (worker → punt ring → control thread).
  * <p>
- * Keeps only the gaps longer than {@link #KEEP_ABOVE_NS} (a packet per 10 ms is the normal), so a run of any
- * length holds little. A reader thread parses tcpdump's text; {@link #maxGaps} may be called from any thread.
+ * Keeps only the gaps longer than {@link #KEEP_ABOVE_NS} (a packet per 10 ms is the normal) that follow a packet
+ * saying Up (a sender not Up sends once a second), so a run of any length holds little. A reader thread parses tcpdump's text; {@link #maxGaps} may be called from any thread.
  */
 final class BfdWire implements AutoCloseable
 {
@@ -32,9 +32,11 @@ final class BfdWire implements AutoCloseable
     {
     }
 
-    private final Process tcpdump;
-    private final Thread reader;
+    private Process tcpdump;
+    private Thread reader;
     private final Map<String, Long> last = new LinkedHashMap<>();
+    /** Per direction: whether its latest packet said Up (only then is the sender bound to the fast rate). */
+    private final Map<String, Boolean> lastUp = new LinkedHashMap<>();
     private final List<Gap> gaps = new ArrayList<>();
     private final Map<String, String> labels;
 
@@ -42,14 +44,21 @@ final class BfdWire implements AutoCloseable
      * @param labels the direction's label by "source address > destination address", e.g. "10.0.0.1>10.0.0.2"
      *               → "gateway→BIRD, A"; packets of other pairs are ignored.
      */
-    BfdWire(final Netns ns, final Map<String, String> labels) throws IOException
+    BfdWire(final Map<String, String> labels)
     {
         this.labels = Map.copyOf(labels);
+    }
+
+    /** Starts the capture in {@code ns} (tcpdump must be installed). */
+    static BfdWire capture(final Netns ns, final Map<String, String> labels) throws IOException
+    {
+        final BfdWire wire = new BfdWire(labels);
         // -tt: seconds since the epoch; -l: a line at a time; -i any: both connections in one capture.
-        tcpdump = ns.start("tcpdump", "-l", "-nn", "-tt", "-i", "any", "udp", "port", "3784");
-        reader = new Thread(this::read, "bfd-wire");
-        reader.setDaemon(true);
-        reader.start();
+        wire.tcpdump = ns.start("tcpdump", "-l", "-nn", "-tt", "-i", "any", "udp", "port", "3784");
+        wire.reader = new Thread(wire::read, "bfd-wire");
+        wire.reader.setDaemon(true);
+        wire.reader.start();
+        return wire;
     }
 
     private void read()
@@ -103,10 +112,12 @@ final class BfdWire implements AutoCloseable
         {
             return;
         }
+        final boolean up = line.contains("State Up");
         synchronized (this)
         {
             final Long before = last.put(label, epochNs);
-            if (before != null && epochNs - before > KEEP_ABOVE_NS)
+            // A sender that is not Up sends once a second (RFC 5880 §6.8.3): only gaps after an Up packet count.
+            if (before != null && Boolean.TRUE.equals(lastUp.put(label, up)) && epochNs - before > KEEP_ABOVE_NS)
             {
                 gaps.add(new Gap(label, epochNs, epochNs - before));
             }
@@ -139,6 +150,10 @@ final class BfdWire implements AutoCloseable
     @Override
     public void close()
     {
+        if (tcpdump == null)
+        {
+            return;
+        }
         tcpdump.destroy();
         try
         {

@@ -143,7 +143,7 @@ public final class FailoverBenchmark
             final Process bfdPeer = bfd ? lab.startBfdPeer(bfdDir, bfdMs, bfdMultiplier, options.peerRtPriority()) :
                 null;
             // The kernel's timestamps of the BFD packets on the customer router's side: whose packets were late.
-            final BfdWire wire = bfd && options.bfdCapture() ? new BfdWire(lab.idc, Map.of(
+            final BfdWire wire = bfd && options.bfdCapture() ? BfdWire.capture(lab.idc, Map.of(
                 "10.0.0.1>10.0.0.2", "gateway→BIRD A", "10.0.0.5>10.0.0.6", "gateway→BIRD B",
                 "10.0.0.2>10.0.0.1", "BIRD→gateway A", "10.0.0.6>10.0.0.5", "BIRD→gateway B")) : null;
             final PacketSocket senderPort;

@@ -95,7 +95,10 @@ final class FailoverTrial
         final long restoreNs;
         final long restoreReturnedNs;
         // Sender, receiver and gateway share this JVM, so a collection pauses all three and the cut meets no
-        // traffic: collect now, and report the collections that still happen during the trial.
+        // traffic: collect now, and report the collections that still happen during the trial. Under G1 this is a
+        // stop-the-world full GC of 40-70 ms (1,000 routes; longer with 1,000,000), which stops the gateway's BFD
+        // past a 10 ms x 3 session's 30 ms and flaps the surviving connection: bench-failover.sh runs ZGC, where
+        // it is a concurrent cycle with pauses under a millisecond.
         System.gc();
         final long[] gcBefore = gc();
         final long startEpochNs = epochNs();

@@ -41,7 +41,7 @@ record TrialResult(String mode, String redundancy, int routes, int repeat, int a
     /** State changes of the surviving connection's (VIF B's) BFD session from Up to anything else. */
     long survivorBfdDowns()
     {
-        return events.stream().filter(e -> e.contains("%vif-b") && e.contains("Up -> ")).count();
+        return events.stream().filter(e -> e.contains(" bfd ") && e.contains("%vif-b ") && e.contains(" up -> ")).count();
     }
 
     /**
