@@ -221,8 +221,10 @@ public final class FailoverBenchmark
                                         t.survivingLost(), t.failbackNs() / 1e6, t.failbackLost(), t.cutCallNs() / 1e6);
                                     if (t.survivorBfdDowns() > 0 || !t.bfdWireGapsMs().isEmpty())
                                     {
-                                        System.out.printf("      BFD packets' longest gaps on the wire, ms: %s%n",
-                                            t.bfdWireGapsMs());
+                                        System.out.printf("      BFD packets' longest gaps on the wire after an Up " +
+                                            "packet, ms: %s; the gateway's late packets: %s%n", t.bfdWireGapsMs(),
+                                            t.counters().entrySet().stream().filter(c -> c.getKey().startsWith("bfd vif"))
+                                                .map(c -> c.getKey().substring(4) + " " + c.getValue()).toList());
                                         t.events().stream().filter(e -> e.contains(" bfd "))
                                             .forEach(e -> System.out.println("      " + e));
                                     }

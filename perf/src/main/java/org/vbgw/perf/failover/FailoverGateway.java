@@ -241,6 +241,22 @@ final class FailoverGateway implements AutoCloseable
         return out;
     }
 
+    /**
+     * Per BFD session, how often it ran late so far: "bfd vif-b late_rx" (packets received more than half the
+     * detection time after the one before: the customer router sent late, or this gateway's receive path ran late)
+     * and "bfd vif-b late_tx" (packets this gateway sent more than a quarter interval late). Any thread.
+     */
+    java.util.Map<String, Long> bfdTiming()
+    {
+        final java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (final org.vbgw.dataplane.liveness.BfdSessionView v : dataplane.call(dataplane::bfdSessions))
+        {
+            out.put("bfd " + v.vif() + " late_rx", v.lateRxGaps());
+            out.put("bfd " + v.vif() + " late_tx", v.lateTxPackets());
+        }
+        return out;
+    }
+
     /** The BFD sessions as the data plane reports them (for messages). Any thread. */
     String bfdState()
     {

@@ -194,6 +194,7 @@ final class FailoverTrial
     private java.util.Map<String, Long> counters(final FailoverGateway gateway, final java.util.Map<String, Long> before)
     {
         final java.util.Map<String, Long> now = gateway.counters();
+        now.putAll(gateway.bfdTiming());
         for (int p = 0; p < receiverPorts.length; p++)
         {
             now.put("receiver " + receiverPorts[p].name() + " rx_kernel_drops",
