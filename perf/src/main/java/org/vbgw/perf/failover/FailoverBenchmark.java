@@ -142,6 +142,10 @@ public final class FailoverBenchmark
             // The customer router's BFD (BIRD 2), for the bfd-silenced mode: one session per connection.
             final Process bfdPeer = bfd ? lab.startBfdPeer(bfdDir, bfdMs, bfdMultiplier, options.peerRtPriority()) :
                 null;
+            if (bfdPeer != null)
+            {
+                System.out.println("BIRD (the customer router's BFD) logs to " + bfdDir.resolve("bird.log"));
+            }
             // The kernel's timestamps of the BFD packets on the customer router's side: whose packets were late.
             final BfdWire wire = bfd && options.bfdCapture() ? BfdWire.capture(lab.idc, Map.of(
                 "10.0.0.1>10.0.0.2", "gateway→BIRD A", "10.0.0.5>10.0.0.6", "gateway→BIRD B",

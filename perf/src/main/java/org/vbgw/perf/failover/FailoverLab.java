@@ -186,6 +186,8 @@ final class FailoverLab implements AutoCloseable
         final Path conf = dir.resolve("bird.conf");
         Files.writeString(conf, String.join("\n",
             "router id 10.0.0.2;",
+            "log stderr all;",
+            "debug protocols { states };",
             "protocol device {}",
             "protocol bfd {",
             "  interface \"" + idcAIf + "\", \"" + idcBIf + "\" {",
@@ -205,7 +207,24 @@ final class FailoverLab implements AutoCloseable
         }
         command.addAll(List.of("bird", "-f", "-c", conf.toString(), "-s", dir.resolve("bird.ctl").toString(),
             "-P", dir.resolve("bird.pid").toString()));
-        return idc.start(command.toArray(new String[0]));
+        final Process bird = idc.start(command.toArray(new String[0]));
+        // BIRD writes its log to the pipe: drained to a file, or a full pipe would one day stop BIRD (and its BFD)
+        // mid-run, and the file shows what BIRD saw when a session flapped.
+        final Path log = dir.resolve("bird.log");
+        final Thread drain = new Thread(() ->
+        {
+            try (java.io.InputStream in = bird.getInputStream())
+            {
+                Files.copy(in, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final IOException ex)
+            {
+                // BIRD stopped: its log is complete.
+            }
+        }, "bird-log");
+        drain.setDaemon(true);
+        drain.start();
+        return bird;
     }
 
     static String macText(final long mac)
