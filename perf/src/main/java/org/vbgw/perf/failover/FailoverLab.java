@@ -187,7 +187,7 @@ final class FailoverLab implements AutoCloseable
         Files.writeString(conf, String.join("\n",
             "router id 10.0.0.2;",
             "log stderr all;",
-            "debug protocols { states };",
+            "debug protocols { states, events };",
             "protocol device {}",
             "protocol bfd {",
             "  interface \"" + idcAIf + "\", \"" + idcBIf + "\" {",
