@@ -388,7 +388,8 @@ public final class BfdAgent implements LocalReceiver
                 s.configuredMinTxUs(), s.requiredMinRxUs(), s.detectMult(), s.txIntervalUs(),
                 s.detectionTimeNs() / 1_000L, s.remoteDesiredMinTxUs(), s.remoteMinRxUs(), s.lastChangeNs(), s.lastRxNs(),
                 s.upCount(), s.downCount(), s.rxPackets(), s.txPackets(),
-                liveness.isHeld(e.scope, NextHopLiveness.CAUSE_BFD), c.authType()));
+                liveness.isHeld(e.scope, NextHopLiveness.CAUSE_BFD), c.authType(), s.maxRxGapNs() / 1_000L,
+                s.lateRxGaps(), s.maxTxLateNs() / 1_000L, s.lateTxPackets()));
         }
         return views;
     }

@@ -79,6 +79,14 @@ public final class BfdSession
     private long downCount;
     private long rxPackets;
     private long txPackets;
+    /**
+     * Timing health, for telling a flap's cause: how late packets came in while Up (the peer sent late, or this
+     * side's receive path ran late) and how late this side's own packets went out (its control thread ran late).
+     */
+    private long maxRxGapNs;
+    private long lateRxGaps;
+    private long maxTxLateNs;
+    private long lateTxPackets;
 
     public BfdSession(final BfdSessionConfig config, final int localDiscriminator, final Listener listener,
         final SplittableRandom random, final long nowNs)
@@ -145,6 +153,13 @@ public final class BfdSession
             authSeqKnown = true;
         }
         rxPackets++;
+        if (state == STATE_UP && lastRxNs != 0)
+        {
+            // A gap over half the detection time is one more late packet from losing the session.
+            final long gap = nowNs - lastRxNs;
+            maxRxGapNs = Math.max(maxRxGapNs, gap);
+            lateRxGaps += 2 * gap > detectionTimeNs() ? 1 : 0;
+        }
         lastRxNs = nowNs;
         remoteDiscriminator = packet.myDiscriminator();
         remoteState = packet.state();
@@ -274,6 +289,13 @@ public final class BfdSession
             auth.sign(packet, xmitAuthSeq);
         }
         txPackets++;
+        if (state == STATE_UP)
+        {
+            // Late by more than the jitter allows (a quarter of the interval) means the thread ran late.
+            final long late = nowNs - nextTxNs;
+            maxTxLateNs = Math.max(maxTxLateNs, late);
+            lateTxPackets += 4 * late > txIntervalUs() * 1_000L ? 1 : 0;
+        }
         nextTxNs = nowNs + jittered(txIntervalUs());
         return length;
     }
@@ -471,6 +493,30 @@ public final class BfdSession
     public long txPackets()
     {
         return txPackets;
+    }
+
+    /** The longest time between two accepted packets while Up. */
+    public long maxRxGapNs()
+    {
+        return maxRxGapNs;
+    }
+
+    /** Packets accepted while Up more than half the detection time after the one before. */
+    public long lateRxGaps()
+    {
+        return lateRxGaps;
+    }
+
+    /** The longest delay of a packet sent while Up past its scheduled time. */
+    public long maxTxLateNs()
+    {
+        return maxTxLateNs;
+    }
+
+    /** Packets sent while Up later than a quarter of the transmit interval past their scheduled time. */
+    public long lateTxPackets()
+    {
+        return lateTxPackets;
     }
 
     public static String stateName(final int state)

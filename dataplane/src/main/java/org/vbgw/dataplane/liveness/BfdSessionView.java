@@ -11,12 +11,18 @@ package org.vbgw.dataplane.liveness;
  * @param holdingNextHops     true while this session keeps its peer's next hops out of service (down, or in the
  *                            hold-down after coming back).
  * @param authType            0 for none, else the RFC 5880 authentication type.
+ * @param maxRxGapUs          the longest time between two packets received while Up.
+ * @param lateRxGaps          packets received while Up more than half the detection time after the one before:
+ *                            the peer sent late, or this gateway's receive path ran late.
+ * @param maxTxLateUs         the longest delay of a packet sent while Up past its scheduled time.
+ * @param lateTxPackets       packets sent while Up later than a quarter of the interval past their time: this
+ *                            gateway's control thread ran late (give it a core, or real-time priority).
  */
 public record BfdSessionView(String vif, String peer, String local, String state, String remoteState, int diag,
                              long localDiscriminator, long remoteDiscriminator, int sourcePort,
                              long desiredMinTxUs, long requiredMinRxUs, int detectMult, long txIntervalUs,
                              long detectTimeUs, long remoteDesiredMinTxUs, long remoteMinRxUs, long lastChangeNs, long lastRxNs,
                              long upCount, long downCount, long rxPackets, long txPackets, boolean holdingNextHops,
-                             int authType)
+                             int authType, long maxRxGapUs, long lateRxGaps, long maxTxLateUs, long lateTxPackets)
 {
 }

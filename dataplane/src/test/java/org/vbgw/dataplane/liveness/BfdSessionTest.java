@@ -102,6 +102,34 @@ class BfdSessionTest
     }
 
     @Test
+    void lateArrivalsAndLateTransmitsAreCountedWhileUp()
+    {
+        final BfdSession[] s = up(config(10_000, 10_000, 3), config(10_000, 10_000, 3));
+        final BfdSession a = s[0];
+        final BfdSession b = s[1];
+        assertEquals(30 * MS, a.detectionTimeNs());
+        pass(b, a, 1_000 * MS);
+        pass(b, a, 1_010 * MS);
+        assertEquals(0, a.lateRxGaps(), "10 ms apart: on time");
+        pass(b, a, 1_026 * MS);
+        assertEquals(1, a.lateRxGaps(), "16 ms is over half of the 30 ms detection time");
+        assertEquals(16 * MS, a.maxRxGapNs());
+        pass(b, a, 1_040 * MS);
+        assertEquals(1, a.lateRxGaps());
+        assertEquals(16 * MS, a.maxRxGapNs(), "the longest gap is kept");
+
+        // a's own packets: 2 ms past the scheduled time is within a quarter of 10 ms; 4 ms is not.
+        final long due = a.nextTxNs();
+        a.writePacket(packet.wrap(wire, 0), due + 2 * MS);
+        assertEquals(0, a.lateTxPackets());
+        assertEquals(2 * MS, a.maxTxLateNs());
+        final long next = a.nextTxNs();
+        a.writePacket(packet.wrap(wire, 0), next + 4 * MS);
+        assertEquals(1, a.lateTxPackets());
+        assertEquals(4 * MS, a.maxTxLateNs());
+    }
+
+    @Test
     void detectionTimeExpiresExactlyAfterMultiplierTimesTheNegotiatedInterval()
     {
         final BfdSession[] s = up(config(10_000, 10_000, 3), config(50_000, 20_000, 5));

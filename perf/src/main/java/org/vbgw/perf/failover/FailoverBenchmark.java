@@ -44,7 +44,8 @@ public final class FailoverBenchmark
     /** The command line, with the defaults the documented figures use. */
     record Options(List<Integer> routeCounts, List<FailoverGateway.Redundancy> redundancies, List<String> modes,
         int repeats, long ratePps, int flows, long holdDownMs, long warmupMs, long holdMs, long settleMs,
-        long maxDelayMs, String routeFile, Path json)
+        long maxDelayMs, String routeFile, Path json, int bfdMs, int bfdMultiplier, int controlRtPriority,
+        int workerNice, int peerRtPriority, boolean bfdCapture)
     {
         static Options parse(final String[] args)
         {
@@ -55,7 +56,8 @@ public final class FailoverBenchmark
                 {
                     throw new IllegalArgumentException("expected --option value, got '" + args[i] + "'; options: " +
                         "--routes --redundancy --modes --repeats --rate --flows --hold-down-ms --warmup-ms --hold-ms " +
-                        "--settle-ms --max-delay-ms --route-file --json");
+                        "--settle-ms --max-delay-ms --route-file --json --bfd-ms --bfd-multiplier " +
+                        "--control-rt-priority --worker-nice --peer-rt-priority --bfd-capture");
                 }
                 o.put(args[i].substring(2), args[++i]);
             }
@@ -76,7 +78,12 @@ public final class FailoverBenchmark
                 Long.parseLong(o.getOrDefault("rate", "20000")), Integer.parseInt(o.getOrDefault("flows", "20")),
                 Long.parseLong(o.getOrDefault("hold-down-ms", "100")), Long.parseLong(o.getOrDefault("warmup-ms", "300")),
                 Long.parseLong(o.getOrDefault("hold-ms", "300")), Long.parseLong(o.getOrDefault("settle-ms", "300")),
-                Long.parseLong(o.getOrDefault("max-delay-ms", "100")), o.get("route-file"), json);
+                Long.parseLong(o.getOrDefault("max-delay-ms", "100")), o.get("route-file"), json,
+                Integer.parseInt(o.getOrDefault("bfd-ms", "10")), Integer.parseInt(o.getOrDefault("bfd-multiplier", "3")),
+                Integer.parseInt(o.getOrDefault("control-rt-priority", "50")),
+                Integer.parseInt(o.getOrDefault("worker-nice", "-20")),
+                Integer.parseInt(o.getOrDefault("peer-rt-priority", "50")),
+                Boolean.parseBoolean(o.getOrDefault("bfd-capture", "true")));
         }
 
         FailureMode mode(final String name)
@@ -99,7 +106,7 @@ public final class FailoverBenchmark
     record Summary(int routes, String redundancy, String mode, int repeats, int clean, Percentiles outageMs,
         Percentiles cleanOutageMs, Percentiles flowOutageMs, long failoverLostMedian, long survivingLost,
         long cleanSurvivingLost, long unexpectedLost, Percentiles failbackMs, int failbackMissing, long failbackLost,
-        double cutCallP50Ms, double spacingMs)
+        double cutCallP50Ms, double spacingMs, long survivorBfdDowns)
     {
     }
 
@@ -127,13 +134,22 @@ public final class FailoverBenchmark
         final List<Summary> summaries = new ArrayList<>();
         final long started = System.currentTimeMillis();
         final boolean bfd = options.modes().stream().anyMatch(m -> m.trim().equals("bfd-silenced"));
-        final int bfdMs = Integer.getInteger("vbgw.failover.bfdMs", 10);
-        final int bfdMultiplier = Integer.getInteger("vbgw.failover.bfdMultiplier", 3);
+        final int bfdMs = options.bfdMs();
+        final int bfdMultiplier = options.bfdMultiplier();
         final Path bfdDir = bfd ? java.nio.file.Files.createTempDirectory("vbgw-failover-bfd") : null;
         try (FailoverLab lab = new FailoverLab())
         {
             // The customer router's BFD (BIRD 2), for the bfd-silenced mode: one session per connection.
-            final Process bfdPeer = bfd ? lab.startBfdPeer(bfdDir, bfdMs, bfdMultiplier) : null;
+            final Process bfdPeer = bfd ? lab.startBfdPeer(bfdDir, bfdMs, bfdMultiplier, options.peerRtPriority()) :
+                null;
+            if (bfdPeer != null)
+            {
+                System.out.println("BIRD (the customer router's BFD) logs to " + bfdDir.resolve("bird.log"));
+            }
+            // The kernel's timestamps of the BFD packets on the customer router's side: whose packets were late.
+            final BfdWire wire = bfd && options.bfdCapture() ? BfdWire.capture(lab.idc, Map.of(
+                "10.0.0.1>10.0.0.2", "gateway→BIRD A", "10.0.0.5>10.0.0.6", "gateway→BIRD B",
+                "10.0.0.2>10.0.0.1", "BIRD→gateway A", "10.0.0.6>10.0.0.5", "BIRD→gateway B")) : null;
             final PacketSocket senderPort;
             final PacketSocket[] receiverPorts = new PacketSocket[2];
             try (Netns.Scope ignored = lab.vpc.enter())
@@ -164,6 +180,14 @@ public final class FailoverBenchmark
                         {
                             System.out.printf("%,d routes, %s: loaded through the RIB and the journal in %.2f s%n",
                                 count, redundancy.label, gateway.loadSeconds);
+                            // Only with BFD: a SCHED_FIFO control thread that applies a million journal entries
+                            // (route-withdrawn) would hold a CPU for seconds and run into the kernel's real-time
+                            // throttling, which stops it for 50 ms of every second.
+                            for (final String line : bfd ? gateway.prioritise(options.controlRtPriority(),
+                                options.workerNice()) : List.<String>of())
+                            {
+                                System.out.println("  scheduling: " + line);
+                            }
                             if (bfd)
                             {
                                 gateway.enableBfd(bfdMs * 1000L, bfdMultiplier, options.holdDownMs() * 1_000_000L);
@@ -179,7 +203,8 @@ public final class FailoverBenchmark
                                     {
                                         break;
                                     }
-                                    Thread.onSpinWait();
+                                    // Sleep, not spin: this thread must not take the CPU from the gateway's.
+                                    FailoverGateway.sleepMs(5);
                                 }
                                 if (upSince == 0 || !gateway.bfdUp())
                                 {
@@ -194,13 +219,22 @@ public final class FailoverBenchmark
                                 final List<TrialResult> these = new ArrayList<>();
                                 for (int r = 0; r < options.repeats(); r++)
                                 {
-                                    final TrialResult t = trial.run(mode, lab, gateway, trials.size());
+                                    final TrialResult t = trial.run(mode, lab, gateway, trials.size(), wire);
                                     these.add(t);
                                     trials.add(t);
                                     System.out.printf("  %-15s #%d: outage %.2f ms (worst of %d flows on A, %d moved to B), lost %d, " +
                                             "surviving flows lost %d, failback %.1f ms (lost %d), cut handed over in %.1f ms%n",
                                         mode.name(), r, t.outageNs() / 1e6, t.affectedFlows(), t.switchedFlows(), t.failoverLost(),
                                         t.survivingLost(), t.failbackNs() / 1e6, t.failbackLost(), t.cutCallNs() / 1e6);
+                                    if (t.survivorBfdDowns() > 0 || !t.bfdWireGapsMs().isEmpty())
+                                    {
+                                        System.out.printf("      BFD packets' longest gaps on the wire after an Up " +
+                                            "packet, ms: %s; the gateway's late packets: %s%n", t.bfdWireGapsMs(),
+                                            t.counters().entrySet().stream().filter(c -> c.getKey().startsWith("bfd vif"))
+                                                .map(c -> c.getKey().substring(4) + " " + c.getValue()).toList());
+                                        t.events().stream().filter(e -> e.contains(" bfd "))
+                                            .forEach(e -> System.out.println("      " + e));
+                                    }
                                 }
                                 summaries.add(summarise(these));
                             }
@@ -210,6 +244,10 @@ public final class FailoverBenchmark
             }
             finally
             {
+                if (wire != null)
+                {
+                    wire.close();
+                }
                 if (bfdPeer != null)
                 {
                     bfdPeer.destroy();
@@ -239,8 +277,10 @@ public final class FailoverBenchmark
         long failbackLost = 0;
         int failbackMissing = 0;
         int clean = 0;
+        long survivorBfdDowns = 0;
         for (final TrialResult t : trials)
         {
+            survivorBfdDowns += t.survivorBfdDowns();
             outage.recordValue(t.outageNs());
             if (t.clean())
             {
@@ -267,7 +307,8 @@ public final class FailoverBenchmark
         return new Summary(first.routes(), first.redundancy(), first.mode(), trials.size(), clean,
             Percentiles.of(outage), Percentiles.of(cleanOutage), Percentiles.of(flowOutage),
             lost.getValueAtPercentile(50), surviving, cleanSurviving, unexpected, Percentiles.of(failback),
-            failbackMissing, failbackLost, ms(cutCall.getValueAtPercentile(50)), first.spacingNs() / 1e6);
+            failbackMissing, failbackLost, ms(cutCall.getValueAtPercentile(50)), first.spacingNs() / 1e6,
+            survivorBfdDowns);
     }
 
     private static Histogram histogram()
@@ -287,15 +328,15 @@ public final class FailoverBenchmark
             options.flows() * 1e3 / options.ratePps());
         System.out.println("| routes | redundancy | mode | outage, all repeats | clean repeats | outage, clean | " +
             "per-flow outage | lost (median) | surviving flows lost (all / clean) | unexplained loss | " +
-            "failback ms | failback lost | cut handed over, p50 ms |");
-        System.out.println("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            "failback ms | failback lost | cut handed over, p50 ms | B's BFD session down |");
+        System.out.println("|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (final Summary s : summaries)
         {
-            System.out.printf("| %,d | %s | %s | %s | %d of %d | %s | %s | %d | %d / %d | %d | %s%s | %d | %.1f |%n",
+            System.out.printf("| %,d | %s | %s | %s | %d of %d | %s | %s | %d | %d / %d | %d | %s%s | %d | %.1f | %d |%n",
                 s.routes(), s.redundancy(), s.mode(), s.outageMs(), s.clean(), s.repeats(), s.cleanOutageMs(),
                 s.flowOutageMs(), s.failoverLostMedian(), s.survivingLost(), s.cleanSurvivingLost(),
                 s.unexpectedLost(), s.failbackMs(), s.failbackMissing() > 0 ? " (" + s.failbackMissing() +
-                " never)" : "", s.failbackLost(), s.cutCallP50Ms());
+                " never)" : "", s.failbackLost(), s.cutCallP50Ms(), s.survivorBfdDowns());
         }
     }
 

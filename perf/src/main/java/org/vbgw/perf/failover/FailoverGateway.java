@@ -163,6 +163,12 @@ final class FailoverGateway implements AutoCloseable
      */
     boolean pathAUsable()
     {
+        return pathUsable(VIF_A);
+    }
+
+    /** True when every next hop on {@code vif} is alive. Any thread. */
+    boolean pathUsable(final int vif)
+    {
         return dataplane.call(() ->
         {
             final Fib fib = dataplane.fib();
@@ -170,7 +176,7 @@ final class FailoverGateway implements AutoCloseable
             for (int id = 0; id < 64; id++)
             {
                 final org.vbgw.fib.NextHop nh = fib.nextHop(id);
-                if (nh != null && nh.vifId() == VIF_A)
+                if (nh != null && nh.vifId() == vif)
                 {
                     if (!nh.alive())
                     {
@@ -203,6 +209,52 @@ final class FailoverGateway implements AutoCloseable
     {
         final List<org.vbgw.dataplane.liveness.BfdSessionView> sessions = dataplane.call(dataplane::bfdSessions);
         return !sessions.isEmpty() && sessions.stream().allMatch(v -> "Up".equalsIgnoreCase(v.state()));
+    }
+
+    /** The data plane's latest liveness events, oldest first. Any thread. */
+    List<org.vbgw.dataplane.liveness.LivenessEvent> events()
+    {
+        return dataplane.events();
+    }
+
+    /**
+     * Gives the threads BFD depends on the CPU first: the control thread (BFD's timers and packets) SCHED_FIFO at
+     * {@code controlPriority}, the workers (which carry BFD packets to and from the wire, and spin) nice
+     * {@code workerNice}; 0 leaves a thread as it is. Returns what was done or refused, one line per thread.
+     */
+    List<String> prioritise(final int controlPriority, final int workerNice)
+    {
+        final List<String> out = new java.util.ArrayList<>();
+        if (controlPriority > 0)
+        {
+            out.add("control thread: " + dataplane.call(() ->
+                org.vbgw.dataplane.liveness.ThreadScheduling.realtimeCurrentThread(controlPriority)));
+        }
+        if (workerNice != 0)
+        {
+            for (final org.vbgw.dataplane.liveness.ThreadScheduling.NativeThread t :
+                org.vbgw.dataplane.liveness.ThreadScheduling.threadsNamed("vbgw-worker-"))
+            {
+                out.add(t.name() + ": " + org.vbgw.dataplane.liveness.ThreadScheduling.nice(t.tid(), workerNice));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Per BFD session, how often it ran late so far: "bfd vif-b late_rx" (packets received more than half the
+     * detection time after the one before: the customer router sent late, or this gateway's receive path ran late)
+     * and "bfd vif-b late_tx" (packets this gateway sent more than a quarter interval late). Any thread.
+     */
+    java.util.Map<String, Long> bfdTiming()
+    {
+        final java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (final org.vbgw.dataplane.liveness.BfdSessionView v : dataplane.call(dataplane::bfdSessions))
+        {
+            out.put("bfd " + v.vif() + " late_rx", v.lateRxGaps());
+            out.put("bfd " + v.vif() + " late_tx", v.lateTxPackets());
+        }
+        return out;
     }
 
     /** The BFD sessions as the data plane reports them (for messages). Any thread. */

@@ -174,16 +174,20 @@ final class FailoverLab implements AutoCloseable
 
     /**
      * Starts BIRD 2 in the customer namespace as the BFD peer of both connections (single hop, {@code intervalMs}
-     * x {@code multiplier}), with the customer-side interconnect addresses on its interfaces. The returned process
-     * runs BIRD in the foreground; destroying it stops the peer.
+     * x {@code multiplier}), with the customer-side interconnect addresses on its interfaces; under SCHED_FIFO at
+     * {@code rtPriority} unless it is 0. The returned process runs BIRD in the foreground; destroying it stops the
+     * peer.
      */
-    Process startBfdPeer(final Path dir, final int intervalMs, final int multiplier) throws IOException
+    Process startBfdPeer(final Path dir, final int intervalMs, final int multiplier, final int rtPriority)
+        throws IOException
     {
         idc.exec("ip", "addr", "replace", "10.0.0.2/30", "dev", idcAIf);
         idc.exec("ip", "addr", "replace", "10.0.0.6/30", "dev", idcBIf);
         final Path conf = dir.resolve("bird.conf");
         Files.writeString(conf, String.join("\n",
             "router id 10.0.0.2;",
+            "log stderr all;",
+            "debug protocols { states, events };",
             "protocol device {}",
             "protocol bfd {",
             "  interface \"" + idcAIf + "\", \"" + idcBIf + "\" {",
@@ -193,8 +197,34 @@ final class FailoverLab implements AutoCloseable
             "  neighbor 10.0.0.1 dev \"" + idcAIf + "\" local 10.0.0.2;",
             "  neighbor 10.0.0.5 dev \"" + idcBIf + "\" local 10.0.0.6;",
             "}", ""));
-        return idc.start("bird", "-f", "-c", conf.toString(), "-s", dir.resolve("bird.ctl").toString(),
-            "-P", dir.resolve("bird.pid").toString());
+        final List<String> command = new java.util.ArrayList<>();
+        if (rtPriority > 0)
+        {
+            // The customer router has CPUs of its own in real life; here it shares two vCPUs with the gateway,
+            // the traffic and whatever else runs, and BIRD sending late flaps a 10 ms x 3 session as surely as
+            // the gateway sending late. SCHED_FIFO gives it the CPU the moment its timer fires.
+            command.addAll(List.of("chrt", "-f", Integer.toString(rtPriority)));
+        }
+        command.addAll(List.of("bird", "-f", "-c", conf.toString(), "-s", dir.resolve("bird.ctl").toString(),
+            "-P", dir.resolve("bird.pid").toString()));
+        final Process bird = idc.start(command.toArray(new String[0]));
+        // BIRD writes its log to the pipe: drained to a file, or a full pipe would one day stop BIRD (and its BFD)
+        // mid-run, and the file shows what BIRD saw when a session flapped.
+        final Path log = dir.resolve("bird.log");
+        final Thread drain = new Thread(() ->
+        {
+            try (java.io.InputStream in = bird.getInputStream())
+            {
+                Files.copy(in, log, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            catch (final IOException ex)
+            {
+                // BIRD stopped: its log is complete.
+            }
+        }, "bird-log");
+        drain.setDaemon(true);
+        drain.start();
+        return bird;
     }
 
     static String macText(final long mac)

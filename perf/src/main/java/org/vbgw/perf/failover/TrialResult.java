@@ -25,13 +25,25 @@ import org.vbgw.io.lab.TrafficReport;
  * @param spacingNs         one flow's packet spacing: the resolution of the outages.
  * @param counters          where packets went: changes of the data plane's counters and the receiver's drops.
  * @param traffic           the receiver's full report (time series per path, every gap and path switch).
+ * @param events            the data plane's liveness events during the trial, each with its time from the cut
+ *                          (e.g. "+31.0 ms bfd 10.0.0.6%vif-b Up -> Down (detection time expired)").
+ * @param bfdWireGapsMs     with a BFD capture: the longest gap between BFD packets on the customer router's wire
+ *                          per direction during the trial (absent: none over 12 ms), which tells whose packets
+ *                          were late when a session flapped.
  */
 record TrialResult(String mode, String redundancy, int routes, int repeat, int affectedFlows, int switchedFlows,
     int survivingFlows,
     long outageNs, List<Long> flowOutagesNs, long failoverLost, long survivingLost, long unexpectedLost,
     long failbackNs, long failbackLost, long cutNs, long cutCallNs, long restoreNs, long restoreCallNs,
-    long spacingNs, long sent, java.util.Map<String, Long> counters, TrafficReport traffic)
+    long spacingNs, long sent, java.util.Map<String, Long> counters, TrafficReport traffic, List<String> events,
+    java.util.Map<String, Double> bfdWireGapsMs)
 {
+    /** State changes of the surviving connection's (VIF B's) BFD session from Up to anything else. */
+    long survivorBfdDowns()
+    {
+        return events.stream().filter(e -> e.contains(" bfd ") && e.contains("%vif-b ") && e.contains(" up -> ")).count();
+    }
+
     /**
      * The trial saw the failover and nothing else: every flow of A arrived on B during the cut (traffic was
      * flowing when the link died, not paused with the whole JVM), and no loss the cut does not explain.
@@ -46,6 +58,14 @@ record TrialResult(String mode, String redundancy, int routes, int repeat, int a
         return new TrialResult(mode, redundancy, routes, repeat, affectedFlows, switchedFlows, survivingFlows, outageNs,
             flowOutagesNs,
             failoverLost, survivingLost, unexpectedLost, failbackNs, failbackLost, cutNs, cutCallNs, restoreNs,
-            restoreCallNs, spacingNs, sent, deltas, traffic);
+            restoreCallNs, spacingNs, sent, deltas, traffic, events, bfdWireGapsMs);
+    }
+
+    TrialResult withDiagnostics(final List<String> liveness, final java.util.Map<String, Double> wireGapsMs)
+    {
+        return new TrialResult(mode, redundancy, routes, repeat, affectedFlows, switchedFlows, survivingFlows, outageNs,
+            flowOutagesNs, failoverLost, survivingLost, unexpectedLost, failbackNs, failbackLost, cutNs, cutCallNs,
+            restoreNs, restoreCallNs, spacingNs, sent, counters, traffic, List.copyOf(liveness),
+            java.util.Map.copyOf(wireGapsMs));
     }
 }
