@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         ReplayCommand.class,
         FibCommand.class,
         DemoCommand.class,
+        LabCommand.class,
         CommandLine.HelpCommand.class })
 public final class Vbgw
 {
