@@ -36,25 +36,28 @@ public final class MarkdownReport
             reach.passed() ? "PASS" : "FAIL", reach.flows(), reach.received(), reach.sent(),
             reach.passed() ? "" : ": " + reach.problem()));
 
-        md.append("| mode | cut | repeats | outage p50 / p90 / max (ms) | aggregate p50 / p90 / max (ms) | limit (ms) | " +
-            "failback p50 / p90 / max (ms) | lost at cut | lost at failback | survivors lost | result |\n");
-        md.append("|---|---|---:|---|---|---:|---|---:|---:|---:|---|\n");
+        md.append("| mode | cut | repeats | outage p50 / p90 / max (ms) | aggregate p50 / p90 / max (ms) | " +
+            "switch p50 / p90 / max (ms) | limit (ms) | failback p50 / p90 / max (ms) | lost at cut | lost at failback | " +
+            "survivors lost | result |\n");
+        md.append("|---|---|---:|---|---|---|---:|---|---:|---:|---:|---|\n");
         for (final ModeResult m : r.modes())
         {
             if (m.skipped() != null)
             {
                 md.append("| ").append(m.mode()).append(" | ").append(String.join(", ", m.cutVifs()))
-                    .append(" | 0 | - | - | - | - | - | - | - | SKIPPED: ").append(escape(m.skipped())).append(" |\n");
+                    .append(" | 0 | - | - | - | - | - | - | - | - | SKIPPED: ").append(escape(m.skipped())).append(" |\n");
                 continue;
             }
-            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %d | %s | %,d | %,d | %,d | %s |%n",
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %d | %s | %,d | %,d | %,d | %s |%n",
                 m.mode(), String.join(", ", m.cutVifs()), m.repeats().size(), m.outage().describe(),
-                m.aggregate().describe(), m.expectation().limitMs(), m.failback().describe(), m.lostAtCut(),
+                m.aggregate().describe(), m.switchTime().describe(), m.expectation().limitMs(), m.failback().describe(), m.lostAtCut(),
                 m.lostAtFailback(), m.survivorLost(), m.verdict()));
         }
         md.append('\n');
         md.append("Outage: the longest a flow on the cut path lost packets, from its sequence numbers at the receiver; " +
-            "aggregate: how long some flow was losing. Failback: from the restore until the restored path carried " +
+            "aggregate: how long some flow was losing. Switch: from the cut until the cut VIFs stopped sending (the " +
+            "gateway's per-VIF counters: the detection time also where a cut loses nothing, as a silenced BFD or a " +
+            "withdrawal over a working link). Failback: from the restore until the restored path carried " +
             "half its usual rate again (the gateway's per-VIF counters, sampled every 100 ms and interpolated).\n\n");
         for (final ModeResult m : r.modes())
         {
@@ -64,9 +67,10 @@ public final class MarkdownReport
             for (final RepeatResult rep : m.repeats())
             {
                 md.append(String.format(Locale.ROOT, "- repeat %d: %d of %d flows moved, outage %.1f ms (flow %d), " +
-                    "aggregate %.1f ms, %d lost at cut, failback %s, %d lost at failback%s%n", rep.repeat() + 1,
+                    "aggregate %.1f ms, switch %s, %d lost at cut, failback %s, %d lost at failback%s%n", rep.repeat() + 1,
                     rep.movedFlows(), rep.flows(), rep.worstOutageNs() / 1e6, rep.worstFlow(),
-                    rep.aggregateOutageNs() / 1e6, rep.lostAtCut(),
+                    rep.aggregateOutageNs() / 1e6,
+                    rep.switchNs() < 0 ? "never" : String.format(Locale.ROOT, "%.1f ms", rep.switchNs() / 1e6), rep.lostAtCut(),
                     rep.failbackNs() < 0 ? "never" : String.format(Locale.ROOT, "%.0f ms", rep.failbackNs() / 1e6),
                     rep.lostAtFailback(), rep.passed() ? "" : ": **FAIL**: " + escape(String.join("; ", rep.problems()))));
             }

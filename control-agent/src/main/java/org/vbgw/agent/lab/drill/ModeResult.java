@@ -12,11 +12,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param skipped        why the mode did not run (not applicable to the config), or null.
  * @param outage         the worst flow's outage per repeat.
  * @param aggregate      time some flow was losing per repeat.
+ * @param switchTime     from the cut until traffic left the cut VIFs, per repeat.
  * @param failback       from restore until the restored path carried its traffic.
  * @param plotFile       the SVG of one repeat's packets per second per VIF, relative to the report, or null.
  */
 public record ModeResult(FailureMode mode, Expectation expectation, List<String> cutVifs, String skipped,
-    List<RepeatResult> repeats, Percentiles outage, Percentiles aggregate, Percentiles failback, long lostAtCut,
+    List<RepeatResult> repeats, Percentiles outage, Percentiles aggregate, Percentiles switchTime, Percentiles failback, long lostAtCut,
     long lostAtFailback, long survivorLost, String plotFile)
 {
     /** A mode that was not run, and why. */
@@ -24,7 +25,7 @@ public record ModeResult(FailureMode mode, Expectation expectation, List<String>
         final List<String> cutVifs, final String why)
     {
         final Percentiles none = Percentiles.of();
-        return new ModeResult(mode, expectation, cutVifs, why, List.of(), none, none, none, 0, 0, 0, null);
+        return new ModeResult(mode, expectation, cutVifs, why, List.of(), none, none, none, none, 0, 0, 0, null);
     }
 
     /** The summary of {@code repeats}. */
@@ -33,9 +34,10 @@ public record ModeResult(FailureMode mode, Expectation expectation, List<String>
     {
         final long[] outage = repeats.stream().mapToLong(r -> r.switched() ? r.worstOutageNs() : -1).toArray();
         final long[] aggregate = repeats.stream().mapToLong(r -> r.switched() ? r.aggregateOutageNs() : -1).toArray();
+        final long[] switchTime = repeats.stream().mapToLong(RepeatResult::switchNs).toArray();
         final long[] failback = repeats.stream().mapToLong(RepeatResult::failbackNs).toArray();
         return new ModeResult(mode, expectation, cutVifs, null, List.copyOf(repeats), Percentiles.of(outage),
-            Percentiles.of(aggregate), Percentiles.of(failback),
+            Percentiles.of(aggregate), Percentiles.of(switchTime), Percentiles.of(failback),
             repeats.stream().mapToLong(RepeatResult::lostAtCut).sum(),
             repeats.stream().mapToLong(RepeatResult::lostAtFailback).sum(),
             repeats.stream().mapToLong(RepeatResult::survivorLost).sum(), plotFile);

@@ -22,6 +22,10 @@ import org.vbgw.io.lab.TrafficReport;
  * <b>Switched.</b> A moved flow switched when a packet sent before the restore arrived after its last cut-phase
  * run, and the cut VIFs' transmit counters went idle during the cut (else the cut did not take the path away).
  * <p>
+ * <b>Switch time.</b> From the cut until the cut VIFs' transmit counters fell below half their usual rate
+ * ({@link VifSeries#leaveNs}): what a cut that loses nothing (a silenced BFD, a withdrawal over a working link)
+ * is measured by. Both it and the outage must stay within the expectation's limit.
+ * <p>
  * <b>Failback.</b> From the restore until each cut VIF carries half its pre-cut rate again ({@link VifSeries}).
  * <p>
  * Control plane; allocates.
@@ -135,6 +139,7 @@ public final class RepeatAnalysis
                 "nothing through until the restore (first: flow " + firstUnswitched + ")");
         }
         final long[] failback = new long[] {0};
+        long switchNs = 0;
         for (final String vif : cutVifs)
         {
             final VifSeries s = series.stream().filter(v -> v.vif().equals(vif)).findFirst().orElseThrow(() ->
@@ -146,10 +151,16 @@ public final class RepeatAnalysis
                 failback[0] = -1;
                 continue;
             }
-            if (!s.wentIdle(cutNs, restoreNs, usual))
+            final long left = s.leaveNs(cutNs, usual);
+            if (left < 0 || left >= restoreNs || !s.wentIdle(cutNs, restoreNs, usual))
             {
                 allSwitched = false;
+                switchNs = -1;
                 problems.add("traffic did not leave " + vif + " during the cut (its transmit counter kept rising)");
+            }
+            else if (switchNs >= 0)
+            {
+                switchNs = Math.max(switchNs, left - cutNs);
             }
             final long back = s.returnNs(restoreNs, usual);
             if (back < 0)
@@ -167,13 +178,18 @@ public final class RepeatAnalysis
             problems.add(String.format("outage %.1f ms of flow %d is over the limit %.1f ms (%s)", worstOutage / 1e6,
                 worstFlow, limitNs / 1e6, expectation.detector()));
         }
+        if (allSwitched && moved > 0 && switchNs > limitNs)
+        {
+            problems.add(String.format("traffic left the cut path %.1f ms after the cut, over the limit %.1f ms (%s)",
+                switchNs / 1e6, limitNs / 1e6, expectation.detector()));
+        }
         if (survivorLost > 0)
         {
             problems.add("flows not on the cut path lost " + survivorLost + " packets");
         }
         final long start = traffic.startNs();
         return new RepeatResult(repeat, cutNs - start, restoreNs - start, flowCount, moved, worstOutage, worstFlow,
-            unionLength(cutIntervals), lostAtCut, survivorLost, baselineLost, allSwitched && moved > 0, failback[0],
+            unionLength(cutIntervals), lostAtCut, survivorLost, baselineLost, switchNs, allSwitched && moved > 0, failback[0],
             lostAtFailback, List.copyOf(problems));
     }
 

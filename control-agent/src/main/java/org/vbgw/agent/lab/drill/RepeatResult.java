@@ -18,13 +18,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param lostAtCut         packets lost around the cut, all flows.
  * @param survivorLost      packets lost by flows that were not on the cut path(s) (must be 0).
  * @param baselineLost      packets lost before the cut (must be 0: the lab was not healthy otherwise).
+ * @param switchNs          from the cut until the cut VIFs stopped carrying their traffic (the gateway's counters):
+ *                          the detection time even where the cut loses no packets (a silenced BFD, a withdrawal).
  * @param switched          every moved flow got packets through again before the restore.
  * @param failbackNs        from the restore until the restored path carried its traffic again.
  * @param lostAtFailback    packets lost after the restore, all flows.
  * @param problems          why the repeat failed, empty when it passed.
  */
 public record RepeatResult(int repeat, long cutAtNs, long restoreAtNs, int flows, int movedFlows, long worstOutageNs,
-    int worstFlow, long aggregateOutageNs, long lostAtCut, long survivorLost, long baselineLost, boolean switched,
+    int worstFlow, long aggregateOutageNs, long lostAtCut, long survivorLost, long baselineLost, long switchNs, boolean switched,
     long failbackNs, long lostAtFailback, List<String> problems)
 {
     /** No problem found. */

@@ -106,6 +106,35 @@ public record VifSeries(String vif, long[] timeNs, long[] packets)
         return -1;
     }
 
+    /**
+     * When the VIF stopped carrying its traffic after {@code cutNs}: the first interval ending after the cut that
+     * falls below {@link #RETURN_SHARE} of {@code usualPps}, its packets taken as sent at the usual rate from the
+     * interval's start (and from the interval before, when that one already carried less than usual).
+     *
+     * @return the time, never before {@code cutNs}, or -1 if the VIF kept its traffic.
+     */
+    public long leaveNs(final long cutNs, final double usualPps)
+    {
+        if (usualPps <= 0)
+        {
+            throw new IllegalArgumentException(vif + ": usual rate must be > 0 packets/s, was " + usualPps);
+        }
+        for (int i = 1; i < timeNs.length; i++)
+        {
+            if (timeNs[i] <= cutNs || pps(i) >= RETURN_SHARE * usualPps)
+            {
+                continue;
+            }
+            long at = Math.min(timeNs[i], timeNs[i - 1] + Math.round(delta(i) * 1e9 / usualPps));
+            if (i >= 2 && timeNs[i - 1] > cutNs && pps(i - 1) < (1 - IDLE_SHARE) * usualPps)
+            {
+                at = Math.min(timeNs[i - 1], timeNs[i - 2] + Math.round(delta(i - 1) * 1e9 / usualPps));
+            }
+            return Math.max(at, cutNs);
+        }
+        return -1;
+    }
+
     /** Whether the VIF was idle (below {@link #IDLE_SHARE} of {@code usualPps}) through some interval in the window. */
     public boolean wentIdle(final long fromNs, final long toNs, final double usualPps)
     {

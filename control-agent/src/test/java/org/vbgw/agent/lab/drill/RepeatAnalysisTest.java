@@ -60,8 +60,32 @@ class RepeatAnalysisTest
         assertEquals(0, r.baselineLost());
         assertEquals(0, r.lostAtFailback());
         assertEquals(300, r.failbackNs() / 1e6, 5.0, "failback from the counters, interpolated within a sample");
+        assertEquals(150, r.switchNs() / 1e6, 5.0, "vbr1 stopped sending when the gateway moved its flows");
         assertEquals(2_000 * MS, r.cutAtNs());
         assertEquals(4_000 * MS, r.restoreAtNs());
+    }
+
+    @Test
+    void aCutThatLosesNothingIsMeasuredByTheSwitch()
+    {
+        // BFD silenced: the link still carries data, so nothing is lost; the gateway moves vbr1's flows after 300 ms.
+        final long movedAt = CUT_NS + 300 * MS;
+        final long backAt = RESTORE_NS + 1_000 * MS;
+        final SyntheticRun run = new SyntheticRun(64, 10_000, 6_000 * MS, VIFS,
+            (flow, t) -> flow % 2 == 1 ? 1 : t >= movedAt && t < backAt ? 1 : 0, new LongPredicate[] {t -> false,
+                t -> false});
+        final Expectation bfd300 = Expectation.of(FailureMode.BFD_SILENCED, new PathTimers("vbr1", 300, 1000, 0, 0, 0));
+        final RepeatResult r = analyse(run, bfd300);
+
+        assertTrue(r.passed(), r.problems().toString());
+        assertEquals(0, r.lostAtCut());
+        assertEquals(0, r.worstOutageNs());
+        assertEquals(300, r.switchNs() / 1e6, 5.0);
+        assertEquals(1000, r.failbackNs() / 1e6, 5.0);
+
+        final RepeatResult slow = analyse(run, BFD_150);
+        assertFalse(slow.passed());
+        assertTrue(slow.problems().get(0).startsWith("traffic left the cut path 30"), slow.problems().toString());
     }
 
     @Test

@@ -50,6 +50,9 @@ class VifSeriesTest
         assertEquals(2030 * MS, s.returnNs(2010 * MS, 1000));
         assertEquals(2050 * MS, s.returnNs(2050 * MS, 1000), "never before the restore");
         assertEquals(-1, s.returnNs(1500 * MS, 1e6), "never at a million packets/s");
+        assertEquals(1000 * MS, s.leaveNs(950 * MS, 1000));
+        assertEquals(1000 * MS, s.leaveNs(1000 * MS, 1000));
+        assertEquals(-1, s.leaveNs(2500 * MS, 1000), "never left after 2.5 s");
         assertTrue(s.wentIdle(1000 * MS, 2000 * MS, 1000));
         assertFalse(s.wentIdle(0, 1000 * MS, 1000));
     }
