@@ -100,6 +100,29 @@ public final class LabFault
         cuts.remove(vif + " " + mode.id());
         apply(state, path, mode, false, cuts);
         writeCuts(state, cuts);
+        restartIdleSessions(state, cuts);
+    }
+
+    /**
+     * BIRD waits out an error back-off (60 s, doubling to 300 s) before it reconnects a session that BFD or the
+     * link took down; a lab that just mended the path restarts the customer's sessions that are not Established
+     * (and not cut bgp-down), so failback shows the gateway's reaction rather than BIRD's default timer.
+     */
+    private static void restartIdleSessions(final LabState state, final List<String> cuts)
+    {
+        for (final LabState.LabPath p : state.paths())
+        {
+            if (p.birdProtocol() != null && !cuts.contains(p.vif() + " " + Mode.BGP_DOWN.id()))
+            {
+                final String shown = Lab.exec(state.namespaces().cpe(), "birdc", "-s", birdSocket(state).toString(),
+                    "show", "protocols", p.birdProtocol());
+                if (!shown.contains("Established"))
+                {
+                    Lab.exec(state.namespaces().cpe(), "birdc", "-s", birdSocket(state).toString(), "restart",
+                        p.birdProtocol());
+                }
+            }
+        }
     }
 
     private static void apply(final LabState state, final LabState.LabPath path, final Mode mode, final boolean cut,
