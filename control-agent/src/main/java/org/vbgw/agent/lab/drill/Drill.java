@@ -155,12 +155,20 @@ public final class Drill
         final List<String> cutVifs, final List<String> plots) throws IOException, InterruptedException
     {
         final List<RepeatResult> repeats = new ArrayList<>();
+        final List<String> errors = new ArrayList<>();
         String plotFile = null;
         for (int r = 0; r < options.repeats(); r++)
         {
-            if (r > 0)
+            try
             {
+                // The previous cut may have taken a BGP session down: every repeat starts from a ready lab.
                 Lab.awaitReady(state, READY_TIMEOUT_MS);
+            }
+            catch (final IllegalStateException ex)
+            {
+                errors.add("repeat " + (r + 1) + " did not start: " + ex.getMessage());
+                say("%s: %s", mode, errors.get(errors.size() - 1));
+                break;
             }
             final Repeat repeat = repeat(state, mode, expectation, cutVifs, r);
             repeats.add(repeat.result);
@@ -175,9 +183,7 @@ public final class Drill
                 plots.add(plotFile);
             }
         }
-        // A mode's last restore may leave a BGP session coming back up: the next mode starts from a ready lab.
-        Lab.awaitReady(state, READY_TIMEOUT_MS);
-        return ModeResult.of(mode, expectation, cutVifs, repeats, plotFile);
+        return ModeResult.of(mode, expectation, cutVifs, repeats, plotFile, errors);
     }
 
     /** One repeat's result and what its plot needs. */

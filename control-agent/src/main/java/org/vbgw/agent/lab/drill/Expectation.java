@@ -63,21 +63,26 @@ public record Expectation(FailureMode mode, boolean applicable, String detector,
         {
             case PORT_DOWN:
             {
+                // A link down long enough for BFD to expire takes a BFD-protected BGP session down with it: the
+                // path returns only when the session is back.
                 final long back = CARRIER_HOLD_DOWN_MS + Math.max(p.bfdHoldDownMs(), p.probeRecoverMs()) +
-                    (p.hasBfd() ? p.bfdDetectMs() : 0);
+                    (p.hasBfd() ? p.bfdDetectMs() : 0) + (p.hasBfd() && p.hasBgp() ? BGP_SETUP_MS : 0);
                 return new Expectation(mode, true, "carrier", CARRIER_POLL_MS, CARRIER_POLL_MS + MARGIN_MS, back,
                     "carrier poll " + CARRIER_POLL_MS + " ms + margin " + MARGIN_MS + " ms" + on +
                         "; failback within carrier hold-down " + CARRIER_HOLD_DOWN_MS + " ms" +
-                        (p.hasBfd() ? " + BFD up and its hold-down" : "") + (p.hasProbe() ? " + probe recovery" : ""));
+                        (p.hasBfd() ? " + BFD up and its hold-down" : "") + (p.hasProbe() ? " + probe recovery" : "") +
+                        (p.hasBfd() && p.hasBgp() ? " + BGP session setup " + BGP_SETUP_MS + " ms" : ""));
             }
             case BFD_SILENCED:
             {
                 if (p.hasBfd())
                 {
+                    final long setup = p.hasBgp() ? BGP_SETUP_MS : 0;
                     return new Expectation(mode, true, "BFD", p.bfdDetectMs(), p.bfdDetectMs() + MARGIN_MS,
-                        p.bfdDetectMs() + p.bfdHoldDownMs(),
+                        p.bfdDetectMs() + p.bfdHoldDownMs() + setup,
                         "BFD detect time " + p.bfdDetectMs() + " ms (minRx x multiplier)" + on + " + margin " +
-                            MARGIN_MS + " ms; failback within BFD up + hold-down " + p.bfdHoldDownMs() + " ms");
+                            MARGIN_MS + " ms; failback within BFD up + hold-down " + p.bfdHoldDownMs() + " ms" +
+                            (p.hasBgp() ? " + BGP session setup " + setup + " ms (BFD down takes BGP down)" : ""));
                 }
                 if (p.hasProbe())
                 {

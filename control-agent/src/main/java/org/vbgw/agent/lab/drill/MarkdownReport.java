@@ -74,6 +74,10 @@ public final class MarkdownReport
                     rep.failbackNs() < 0 ? "never" : String.format(Locale.ROOT, "%.0f ms", rep.failbackNs() / 1e6),
                     rep.lostAtFailback(), rep.passed() ? "" : ": **FAIL**: " + escape(String.join("; ", rep.problems()))));
             }
+            for (final String error : m.errors())
+            {
+                md.append("- **FAIL**: ").append(escape(error)).append('\n');
+            }
             if (m.plotFile() != null)
             {
                 md.append("\n![packets per second per VIF, ").append(m.mode()).append("](").append(m.plotFile())

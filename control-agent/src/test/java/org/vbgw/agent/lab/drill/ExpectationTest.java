@@ -42,7 +42,7 @@ class ExpectationTest
         assertEquals("BFD", bfd.detector());
         assertEquals(300, bfd.detectMs());
         assertEquals(400, bfd.limitMs());
-        assertEquals(1300, bfd.failbackMs(), "BFD up again, then its hold-down");
+        assertEquals(300 + 1000 + Expectation.BGP_SETUP_MS, bfd.failbackMs(), "BFD up again, its hold-down, BGP back");
         assertTrue(bfd.derivation().startsWith("BFD detect time 300 ms (minRx x multiplier) on vif-biere"));
 
         final Expectation bgp = Expectation.of(FailureMode.BGP_DOWN, primary);
