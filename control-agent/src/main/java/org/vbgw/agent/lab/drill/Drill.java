@@ -259,7 +259,7 @@ public final class Drill
         final List<VifSeries> series = series(result);
         final TrafficReport report = result.report();
         final double share = FlowPlacement.cutShare(series, cutVifs, warmupEndNs, cutNs);
-        final boolean[] onCut = FlowPlacement.infer(report, result.flowSpacingNs(), cutNs, restoreNs, share);
+        final boolean[] onCut = FlowPlacement.infer(report, result.flowSpacingNs(), cutNs, share);
         final RepeatResult r = RepeatAnalysis.analyse(index, report, result.flowSpacingNs(), warmupEndNs, cutNs,
             restoreNs, onCut, series, cutVifs, expectation);
         return new Repeat(r, series, report.startNs(), cutNs, restoreNs);

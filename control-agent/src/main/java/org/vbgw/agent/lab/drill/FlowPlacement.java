@@ -10,8 +10,9 @@ import org.vbgw.io.lab.TrafficReport;
  * Which flows crossed the cut path before the cut, when the receiver sees one ingress only (the IDC host).
  * <p>
  * The flows have equal rates, so the cut VIFs' share of the gateway's transmit counters before the cut says how
- * many flows they carried: {@code N = round(flows * share)}. Those N are the flows that lost most around the cut
- * (a moved flow loses the packets of one detection time; a survivor, if anything, a hiccup); when fewer than N
+ * many flows they carried: {@code N = round(flows * share)}. Those N are the flows that lost most from the cut on
+ * (a moved flow loses the packets of one detection time, and perhaps some as it moves back after the restore; a
+ * survivor, if anything, a hiccup); when fewer than N
  * lost anything (a cut that loses nothing, or a detection faster than a flow's packet spacing), the rest of the
  * N are lossless flows, whose identity does not matter because they lost nothing. Any flow that lost packets
  * beyond those N was not on the cut path: survivor loss, found even though the receiver cannot see paths.
@@ -29,7 +30,7 @@ public final class FlowPlacement
      * @return per flow: on the cut path.
      */
     public static boolean[] infer(final TrafficReport traffic, final long flowSpacingNs, final long cutNs,
-        final long restoreNs, final double cutShare)
+        final double cutShare)
     {
         if (!(cutShare >= 0 && cutShare <= 1.0001))
         {
@@ -43,7 +44,7 @@ public final class FlowPlacement
             for (final TrafficReport.Gap gap : flow.gaps())
             {
                 final long[] interval = RepeatAnalysis.interval(gap, flowSpacingNs);
-                if (interval[1] >= cutNs && interval[0] < restoreNs)
+                if (interval[1] >= cutNs)
                 {
                     lost[flow.flow()] += gap.lost();
                 }

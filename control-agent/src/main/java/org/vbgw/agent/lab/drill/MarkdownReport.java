@@ -67,12 +67,13 @@ public final class MarkdownReport
             for (final RepeatResult rep : m.repeats())
             {
                 md.append(String.format(Locale.ROOT, "- repeat %d: %d of %d flows moved, outage %.1f ms (flow %d), " +
-                    "aggregate %.1f ms, switch %s, %d lost at cut, failback %s, %d lost at failback%s%n", rep.repeat() + 1,
+                    "aggregate %.1f ms, switch %s, %d lost at cut, failback %s, %d lost at failback, %d lost before the cut%s%n",
+                    rep.repeat() + 1,
                     rep.movedFlows(), rep.flows(), rep.worstOutageNs() / 1e6, rep.worstFlow(),
                     rep.aggregateOutageNs() / 1e6,
                     rep.switchNs() < 0 ? "never" : String.format(Locale.ROOT, "%.1f ms", rep.switchNs() / 1e6), rep.lostAtCut(),
                     rep.failbackNs() < 0 ? "never" : String.format(Locale.ROOT, "%.0f ms", rep.failbackNs() / 1e6),
-                    rep.lostAtFailback(), rep.passed() ? "" : ": **FAIL**: " + escape(String.join("; ", rep.problems()))));
+                    rep.lostAtFailback(), rep.baselineLost(), rep.passed() ? "" : ": **FAIL**: " + escape(String.join("; ", rep.problems()))));
             }
             for (final String error : m.errors())
             {

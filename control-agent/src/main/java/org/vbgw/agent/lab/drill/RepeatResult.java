@@ -17,7 +17,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param aggregateOutageNs time during which at least one flow was losing packets around the cut.
  * @param lostAtCut         packets lost around the cut, all flows.
  * @param survivorLost      packets lost by flows that were not on the cut path(s) (must be 0).
- * @param baselineLost      packets lost before the cut (must be 0: the lab was not healthy otherwise).
+ * @param baselineLost      packets lost before the cut: the lab's own loss, reported (not a failure of the switch).
  * @param switchNs          from the cut until the cut VIFs stopped carrying their traffic (the gateway's counters):
  *                          the detection time even where the cut loses no packets (a silenced BFD, a withdrawal).
  * @param switched          every moved flow got packets through again before the restore.

@@ -127,15 +127,14 @@ class RepeatAnalysisTest
     }
 
     @Test
-    void lossBeforeTheCutMeansTheLabWasNotHealthy()
+    void lossBeforeTheCutIsTheLabsOwnAndReportedApart()
     {
         final RepeatResult r = analyse(activeActive(150, 300, t -> t >= START_NS + 1_000 * MS &&
             t < START_NS + 1_020 * MS), BFD_150);
 
-        assertFalse(r.passed());
         assertTrue(r.baselineLost() > 0);
         assertEquals(0, r.survivorLost(), "loss before the cut is baseline, not the survivors'");
-        assertTrue(r.problems().get(0).endsWith("packets lost before the cut: the lab was not healthy"));
+        assertTrue(r.passed(), "the switch itself was clean: " + r.problems());
     }
 
     @Test
