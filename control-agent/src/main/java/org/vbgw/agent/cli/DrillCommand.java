@@ -6,7 +6,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -72,8 +71,9 @@ public final class DrillCommand implements Callable<Integer>
         final List<FailureMode> modeList = FailureMode.parseList(modes);
         final Path dir = out != null ? out : Path.of("drill-" + s.id() + "-" +
             LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        final List<String> command = new ArrayList<>(List.of("vbgw", "drill"));
-        command.addAll(Arrays.asList(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+        // The parse result's original arguments are the whole command line's, "drill" included.
+        final List<String> command = new ArrayList<>(List.of("vbgw"));
+        command.addAll(spec.commandLine().getParseResult().originalArgs());
         final Drill.Options options = new Drill.Options(s, name != null ? name : s.id(), modeList, repeats, rate, flows,
             paths == null ? List.of() : List.copyOf(paths), dir, keepLab, String.join(" ", command));
         final DrillReport report = new Drill(options, w).run();

@@ -28,6 +28,9 @@ import org.vbgw.io.lab.TrafficReport;
  * <p>
  * <b>Failback.</b> From the restore until each cut VIF carries half its pre-cut rate again ({@link VifSeries}).
  * <p>
+ * Both read the cut VIFs' counters normalised to the total of all VIFs ({@link VifSeries#normalisedTo}), so a
+ * stall of the sender on a loaded machine is not taken for traffic leaving or returning.
+ * <p>
  * Control plane; allocates.
  */
 public final class RepeatAnalysis
@@ -35,6 +38,7 @@ public final class RepeatAnalysis
     private static final int BASELINE = 0;
     private static final int CUT = 1;
     private static final int FAILBACK = 2;
+    private static final String[] PHASES = {"before-cut", "cut", "failback"};
 
     private RepeatAnalysis()
     {
@@ -67,6 +71,7 @@ public final class RepeatAnalysis
         }
         final List<String> problems = new ArrayList<>();
         final List<long[]> cutIntervals = new ArrayList<>();
+        final List<RepeatResult.Loss> losses = new ArrayList<>();
         long worstOutage = 0;
         int worstFlow = -1;
         long lostAtCut = 0;
@@ -86,6 +91,8 @@ public final class RepeatAnalysis
             {
                 final long[] interval = interval(gap, flowSpacingNs);
                 final int phase = interval[1] < cutNs ? BASELINE : interval[0] < restoreNs ? CUT : FAILBACK;
+                losses.add(new RepeatResult.Loss(flow.flow(), wasOnCut, PHASES[phase],
+                    relativeMs(interval[0], cutNs), relativeMs(interval[1], cutNs), gap.lost()));
                 if (phase == BASELINE)
                 {
                     baselineLost += gap.lost();
@@ -136,10 +143,13 @@ public final class RepeatAnalysis
         }
         final long[] failback = new long[] {0};
         long switchNs = 0;
+        final VifSeries total = VifSeries.sum("all VIFs", series);
+        final double usualTotal = total.meanPps(warmupEndNs, cutNs);
         for (final String vif : cutVifs)
         {
-            final VifSeries s = series.stream().filter(v -> v.vif().equals(vif)).findFirst().orElseThrow(() ->
+            final VifSeries raw = series.stream().filter(v -> v.vif().equals(vif)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("no counter samples for cut VIF " + vif));
+            final VifSeries s = usualTotal > 0 ? raw.normalisedTo(total, usualTotal) : raw;
             final double usual = s.meanPps(warmupEndNs, cutNs);
             if (usual <= 0)
             {
@@ -186,7 +196,15 @@ public final class RepeatAnalysis
         final long start = traffic.startNs();
         return new RepeatResult(repeat, cutNs - start, restoreNs - start, flowCount, moved, worstOutage, worstFlow,
             unionLength(cutIntervals), lostAtCut, survivorLost, baselineLost, switchNs, allSwitched && moved > 0, failback[0],
-            lostAtFailback, List.copyOf(problems));
+            lostAtFailback, List.copyOf(problems), losses.stream()
+                .sorted(java.util.Comparator.comparingDouble(RepeatResult.Loss::fromMs)).toList());
+    }
+
+    /** Milliseconds after the cut, to 0.1 ms; the ends of a flow that never arrived are clamped to an hour. */
+    private static double relativeMs(final long ns, final long cutNs)
+    {
+        final double ms = (ns - cutNs) / 1e6;
+        return Math.round(Math.max(-3.6e6, Math.min(3.6e6, ms)) * 10) / 10.0;
     }
 
     /** When a run's packets would have been sent: [start, end] in send-clock nanoseconds. */

@@ -24,11 +24,24 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param failbackNs        from the restore until the restored path carried its traffic again.
  * @param lostAtFailback    packets lost after the restore, all flows.
  * @param problems          why the repeat failed, empty when it passed.
+ * @param losses            every run of lost packets of every flow, in time order: where the numbers come from.
  */
 public record RepeatResult(int repeat, long cutAtNs, long restoreAtNs, int flows, int movedFlows, long worstOutageNs,
     int worstFlow, long aggregateOutageNs, long lostAtCut, long survivorLost, long baselineLost, long switchNs, boolean switched,
-    long failbackNs, long lostAtFailback, List<String> problems)
+    long failbackNs, long lostAtFailback, List<String> problems, List<Loss> losses)
 {
+    /**
+     * A run of lost packets of one flow.
+     *
+     * @param onCutPath  the flow crossed the cut path before the cut.
+     * @param phase      {@code before-cut}, {@code cut} or {@code failback}.
+     * @param fromMs     when the flow started losing, ms after the cut (negative: before it).
+     * @param toMs       when it stopped.
+     */
+    public record Loss(int flow, boolean onCutPath, String phase, double fromMs, double toMs, long lost)
+    {
+    }
+
     /** No problem found. */
     @JsonProperty("passed")
     public boolean passed()

@@ -1,6 +1,7 @@
 package org.vbgw.agent.lab.drill;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A VIF's transmit packet counter sampled over time (the gateway's per-VIF TX counter, about every 100 ms):
@@ -146,6 +147,54 @@ public record VifSeries(String vif, long[] timeNs, long[] packets)
             }
         }
         return false;
+    }
+
+    /**
+     * The sum of several VIFs' series sampled at the same moments (one sampler reads every VIF's counter at once).
+     */
+    public static VifSeries sum(final String name, final List<VifSeries> series)
+    {
+        if (series.isEmpty())
+        {
+            throw new IllegalArgumentException("nothing to sum for " + name);
+        }
+        final long[] t = series.get(0).timeNs();
+        final long[] c = new long[t.length];
+        for (final VifSeries s : series)
+        {
+            if (!Arrays.equals(s.timeNs(), t))
+            {
+                throw new IllegalArgumentException(s.vif() + " was sampled at other moments than " +
+                    series.get(0).vif());
+            }
+            for (int i = 0; i < c.length; i++)
+            {
+                c[i] += s.packets()[i];
+            }
+        }
+        return new VifSeries(name, t.clone(), c);
+    }
+
+    /**
+     * This VIF's series as if the offered traffic had been steady: each interval's count scaled by
+     * {@code usualTotalPps} over the total's rate in that interval. On a loaded machine the sender stalls now and
+     * then and every VIF's rate dips with it; the VIF's share of the total does not, so a dip is not taken for
+     * traffic leaving the VIF. An interval in which nothing was sent at all counts as nothing on this VIF.
+     */
+    public VifSeries normalisedTo(final VifSeries total, final double usualTotalPps)
+    {
+        if (!Arrays.equals(total.timeNs(), timeNs))
+        {
+            throw new IllegalArgumentException(vif + " and " + total.vif() + " were sampled at other moments");
+        }
+        final long[] c = new long[timeNs.length];
+        for (int i = 1; i < c.length; i++)
+        {
+            final double totalPps = total.pps(i);
+            final long scaled = totalPps <= 0 ? 0 : Math.round(delta(i) * usualTotalPps / totalPps);
+            c[i] = c[i - 1] + scaled;
+        }
+        return new VifSeries(vif, timeNs.clone(), c);
     }
 
     /** The samples taken at or after {@code fromNs} (one repeat of a longer run). */

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 
 class VifSeriesTest
@@ -55,6 +57,32 @@ class VifSeriesTest
         assertEquals(-1, s.leaveNs(2500 * MS, 1000), "never left after 2.5 s");
         assertTrue(s.wentIdle(1000 * MS, 2000 * MS, 1000));
         assertFalse(s.wentIdle(0, 1000 * MS, 1000));
+    }
+
+    @Test
+    void aStallOfTheSenderIsNotTakenForTrafficLeaving()
+    {
+        // Two VIFs at 600 and 400 packets/s; in [0.5 s, 0.6 s) the sender stalls and both carry a tenth of that.
+        final long[] t = new long[11];
+        final long[] a = new long[11];
+        final long[] b = new long[11];
+        for (int i = 1; i < t.length; i++)
+        {
+            t[i] = i * 100 * MS;
+            final boolean stall = i == 6;
+            a[i] = a[i - 1] + (stall ? 6 : 60);
+            b[i] = b[i - 1] + (stall ? 4 : 40);
+        }
+        final VifSeries va = new VifSeries("a", t, a);
+        final VifSeries total = VifSeries.sum("all", List.of(va, new VifSeries("b", t.clone(), b)));
+        assertEquals(1000.0, total.pps(3), 1e-9);
+        assertEquals(60.0, va.pps(6), 1e-9, "the raw counter dips");
+        assertTrue(va.leaveNs(0, 600) > 0, "and looks like traffic leaving");
+        final VifSeries normalised = va.normalisedTo(total, 1000);
+        assertEquals(600.0, normalised.pps(6), 1e-9);
+        assertEquals(-1, normalised.leaveNs(0, 600));
+        assertThrows(IllegalArgumentException.class, () -> VifSeries.sum("all", List.of(va, new VifSeries("c",
+            new long[] {1, 2}, new long[2]))));
     }
 
     @Test
