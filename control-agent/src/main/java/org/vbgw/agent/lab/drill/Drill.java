@@ -35,8 +35,13 @@ public final class Drill
     static final long WARMUP_MS = 1_000;
     /** Then this long before the cut. */
     static final long BEFORE_CUT_MS = 1_000;
-    /** A cut lasts at least this long, and this long after the cut path went idle. */
-    static final long MIN_CUT_MS = 1_500;
+    /**
+     * A cut lasts at least this long, and this long after the cut path went idle: long enough that a switch slower
+     * than the detector promised (a backup that waits for BGP to converge) is still seen and measured.
+     */
+    static final long MIN_CUT_MS = 3_000;
+    /** Reachability runs this long: the first packets of a fresh lab also resolve ARP and warm the JIT. */
+    static final long REACHABILITY_MS = 3_000;
     static final long AFTER_IDLE_MS = 700;
     /** After traffic is back on the restored path, this long more (losses while it moves back show up). */
     static final long AFTER_RETURN_MS = 700;
@@ -324,12 +329,12 @@ public final class Drill
 
     private DrillReport.Reachability reachability(final LabState state) throws InterruptedException
     {
-        say("reachability: %d flows at %,d packets/s for %d ms", options.flows(), options.ratePps(), WARMUP_MS);
+        say("reachability: %d flows at %,d packets/s for %d ms", options.flows(), options.ratePps(), REACHABILITY_MS);
         final LabTraffic.Result result;
         try (LabTraffic traffic = LabTraffic.start(state, options.flows(), options.ratePps(),
-            (WARMUP_MS + 5_000) * 1_000_000L))
+            (REACHABILITY_MS + 5_000) * 1_000_000L))
         {
-            Thread.sleep(WARMUP_MS);
+            Thread.sleep(REACHABILITY_MS);
             result = traffic.stop(DRAIN_MS);
         }
         final List<TrafficReport.Flow> flows = result.report().flows();
