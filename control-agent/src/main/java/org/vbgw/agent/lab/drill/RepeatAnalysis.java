@@ -16,10 +16,11 @@ import org.vbgw.io.lab.TrafficReport;
  * ({@link FlowSequence}). A run that ends before the cut is baseline loss; one that starts before the restore
  * belongs to the cut; later ones to the failback.
  * <p>
- * <b>Outage.</b> Per moved flow, the sum of its cut-phase runs; the drill's outage is the worst flow's. The
+ * <b>Outage.</b> Per moved flow, its first cut-phase run (the failover; later runs are loss on the new path,
+ * counted as lost at the cut); the drill's outage is the worst flow's. The
  * aggregate is the length of the union of all flows' cut-phase intervals: how long some flow was losing.
  * <p>
- * <b>Switched.</b> A moved flow switched when a packet sent before the restore arrived after its last cut-phase
+ * <b>Switched.</b> A moved flow switched when a packet sent before the restore arrived after its first cut-phase
  * run, and the cut VIFs' transmit counters went idle during the cut (else the cut did not take the path away).
  * <p>
  * <b>Switch time.</b> From the cut until the cut VIFs' transmit counters fell below half their usual rate
@@ -87,6 +88,7 @@ public final class RepeatAnalysis
             moved += wasOnCut ? 1 : 0;
             long outage = 0;
             boolean switched = true;
+            boolean firstCutRun = true;
             for (final TrafficReport.Gap gap : flow.gaps())
             {
                 final long[] interval = interval(gap, flowSpacingNs);
@@ -112,11 +114,17 @@ public final class RepeatAnalysis
                 // restore: a flow that never switched was out for the whole cut, not longer.
                 cutIntervals.add(new long[] {Math.max(interval[0], cutNs - flowSpacingNs), Math.min(interval[1],
                     restoreNs)});
-                outage += gap.outageNs();
-                if (gap.afterSendNs() == FlowSequence.NO_TIME || gap.afterSendNs() >= restoreNs)
+                // A flow switched when its first cut-phase run ended before the restore; a later run that spans the
+                // restore (the new path losing packets in its turn) is loss, not a failure to switch.
+                if (firstCutRun && (gap.afterSendNs() == FlowSequence.NO_TIME || gap.afterSendNs() >= restoreNs))
                 {
                     switched = false;
                 }
+                if (firstCutRun)
+                {
+                    outage = gap.outageNs();
+                }
+                firstCutRun = false;
             }
             if (wasOnCut && !switched)
             {

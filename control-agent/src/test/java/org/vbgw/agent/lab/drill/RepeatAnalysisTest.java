@@ -114,6 +114,20 @@ class RepeatAnalysisTest
     }
 
     @Test
+    void aLaterLossSpanningTheRestoreIsNotAFailureToSwitch()
+    {
+        // vbr1's flows switch after 150 ms; then vbr2 drops everything from 300 ms before the restore until 200 ms
+        // after it: loss for every flow, but the moved flows had switched.
+        final RepeatResult r = analyse(activeActive(150, 300, t -> t >= RESTORE_NS - 300 * MS &&
+            t < RESTORE_NS + 200 * MS), BFD_150);
+
+        assertTrue(r.switched(), r.problems().toString());
+        assertTrue(r.problems().stream().noneMatch(p -> p.startsWith("traffic did not switch")), r.problems().toString());
+        assertTrue(r.survivorLost() > 0, "vbr2's own flows lost packets");
+        assertFalse(r.passed());
+    }
+
+    @Test
     void survivorsThatLosePacketsFail()
     {
         // vbr2 hiccups for 50 ms during the cut: its own flows lose packets.
