@@ -75,6 +75,7 @@ class DrillIT
         assertTrue(json.get("reachability").get("passed").asBoolean());
         final JsonNode mode = json.get("modes").get(0);
         assertEquals("PASS", mode.get("verdict").asText());
+        assertEquals(1, mode.get("repeats").size());
         final JsonNode repeat = mode.get("repeats").get(0);
         assertTrue(repeat.get("movedFlows").asInt() > 0 && repeat.get("movedFlows").asInt() < 16,
             "ECMP: some flows were on vbr1, not all: " + repeat);
@@ -102,6 +103,8 @@ class DrillIT
         assertTrue(out.toString().contains("RESULT: FAIL"), out.toString());
         final JsonNode json = new ObjectMapper().readTree(Files.readString(dir.resolve("drill.json")));
         assertFalse(json.get("passed").asBoolean());
+        assertEquals(1, json.get("modes").get(0).get("repeats").size(), "the cut ran (it did not fail for another " +
+            "reason): " + out);
         final JsonNode repeat = json.get("modes").get(0).get("repeats").get(0);
         assertEquals("FAIL", json.get("modes").get(0).get("verdict").asText());
         assertFalse(repeat.get("switched").asBoolean(), repeat.toString());
