@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         ReplayCommand.class,
         FibCommand.class,
         DemoCommand.class,
-        LabCommand.class,
+        LabCommand.class, DrillCommand.class,
         CommandLine.HelpCommand.class })
 public final class Vbgw
 {
