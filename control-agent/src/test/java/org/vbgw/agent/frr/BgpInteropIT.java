@@ -48,9 +48,7 @@ class BgpInteropIT
     {
         try (BgpLab lab = BgpLab.start())
         {
-            final CustomerRouter customer = lab.own("bird".equals(customerKind)
-                ? new CustomerRouter.Bird(lab.cpe, lab.dir.resolve("customer"))
-                : new CustomerRouter.Frr(lab.cpe, lab.dir.resolve("customer/frr")));
+            final CustomerRouter customer = lab.own(CustomerRouter.start(customerKind, lab));
             try
             {
                 sessionsComeUpSigned(lab, customer);
