@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * A route that waits on a next hop or group zebra has not sent yet is held (pending) and keeps whatever was
  * installed for it; it is installed when the missing piece arrives. When the session ends every installed route
  * becomes stale: zebra's ids are forgotten (they are renumbered on reconnect), a re-announced route is no longer
- * stale, and {@link #flushStale} removes the rest when the grace period ends.
+ * stale, a delete of a route still stale is not a withdrawal (a restarted zebra sweeping its predecessor's kernel
+ * routes) and is ignored, and {@link #flushStale} removes the rest when the grace period ends.
  * <p>
  * The FPM server's thread only.
  */
@@ -123,6 +124,16 @@ public final class FpmRouteTable
     private void onRoute(final RouteMessage r)
     {
         final IpPrefix p = r.prefix();
+        if (!r.add() && stale.contains(p))
+        {
+            // A zebra that restarted announces nothing it has not learnt again, but deletes what it finds of its
+            // predecessor in the kernel (its startup sweep of routes with its own protocols), and the delete
+            // reaches FPM too: seen with FRR 8.4, a second of loss for every BGP route while bgpd was still
+            // relearning them. The route stays stale: announced again it is refreshed, otherwise the grace period
+            // ends it.
+            counters.increment(FpmCounters.STALE_DELETES_IGNORED);
+            return;
+        }
         if (r.add() && !accepted(r))
         {
             counters.increment(FpmCounters.ROUTES_FILTERED);

@@ -74,11 +74,13 @@ interface CustomerRouter extends AutoCloseable
     {
         private final Netns ns;
         private final Path socket;
+        private final Path dir;
         private final Process bird;
 
         Bird(final Netns ns, final Path dir, final boolean withBackup) throws IOException
         {
             this.ns = ns;
+            this.dir = dir;
             Files.createDirectories(dir);
             final Path conf = dir.resolve("bird.conf");
             Files.writeString(conf, resource("customer-bird.conf").replace("@LOG@", dir.resolve("bird.log").toString())
@@ -180,7 +182,17 @@ interface CustomerRouter extends AutoCloseable
         @Override
         public String describe()
         {
-            return birdc("show protocols all");
+            String log;
+            try
+            {
+                final List<String> lines = Files.readAllLines(dir.resolve("bird.log"));
+                log = String.join("\n", lines.subList(Math.max(0, lines.size() - 200), lines.size()));
+            }
+            catch (final IOException ex)
+            {
+                log = "(no bird.log: " + ex.getMessage() + ")";
+            }
+            return birdc("show protocols all") + "\n--- bird.log (last 200 lines)\n" + log;
         }
 
         @Override

@@ -1,10 +1,11 @@
 package org.vbgw.perf.frr;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.agrona.concurrent.status.CountersReader;
 import org.vbgw.agent.config.ConfigCheck;
 import org.vbgw.agent.config.GatewayConfig;
+import org.vbgw.agent.fpm.FpmCounters;
 import org.vbgw.agent.fpm.FpmOptions;
+import org.vbgw.agent.fpm.FpmServer;
 import org.vbgw.agent.frr.FrrConfig;
 import org.vbgw.agent.frr.FrrDaemons;
 import org.vbgw.agent.frr.Vtysh;
@@ -139,8 +140,22 @@ public final class BgpFibConvergenceBenchmark
     private static double[] once(final GatewayConfig config, final Path runDir, final Netns gw, final int n,
         final long birdPid) throws Exception
     {
-        // The previous run's zebra may have left its kernel copy behind (it is stopped with SIGKILL after 5 s).
-        gw.exec("ip", "-4", "route", "flush", "proto", "bgp");
+        // The previous run's zebra may have left its kernel copy behind (it is stopped with SIGKILL after 5 s);
+        // the next zebra would sweep it at its start, on the clock. A flush fails on routes using kernel next-hop
+        // objects: then wait for the sweep to end.
+        try
+        {
+            gw.exec("ip", "-4", "route", "flush", "proto", "bgp");
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("leftover routes: " + ex.getMessage().lines().findFirst().orElse(""));
+        }
+        final long cleanDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!gw.exec("ip", "-4", "route", "show", "proto", "bgp").isBlank() && System.nanoTime() < cleanDeadline)
+        {
+            Thread.sleep(500);
+        }
         Files.createDirectories(runDir);
         Files.setPosixFilePermissions(runDir, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (GatewayRuntime rt = new GatewayRuntime(config, runDir.resolve("journal"), (port, w, workers) ->
@@ -150,20 +165,20 @@ public final class BgpFibConvergenceBenchmark
             rt.applyJournal();
             rt.start();
             final int fibBefore = rt.dataplane().fib().routeCount();
-            final int fpmPort = gw.call(() ->
+            final FpmServer fpm = gw.call(() ->
             {
                 try
                 {
-                    return rt.startFpm(FpmOptions.defaults(new InetSocketAddress("127.0.0.1", 0)), System.err::println)
-                        .localAddress().getPort();
+                    return rt.startFpm(FpmOptions.defaults(new InetSocketAddress("127.0.0.1", 0)), System.err::println);
                 }
                 catch (final IOException ex)
                 {
                     throw new UncheckedIOException(ex);
                 }
             });
-            final CountersReader counters = rt.dataplane().counters();
-            final FrrConfig frr = FrrConfig.render(config, new FrrConfig.Fpm("127.0.0.1", fpmPort));
+            // The server's own counters: the counters file gets a copy only now and then.
+            final FpmCounters counters = fpm.counters();
+            final FrrConfig frr = FrrConfig.render(config, new FrrConfig.Fpm("127.0.0.1", fpm.localAddress().getPort()));
             try (FrrDaemons daemons = FrrDaemons.start(runDir.resolve("frr"), frr.toRun(), FrrDaemons.DEFAULT_BINARIES,
                 List.of("ip", "netns", "exec", gw.name())))
             {
@@ -176,9 +191,9 @@ public final class BgpFibConvergenceBenchmark
                 long fpmLast = 0;
                 long inFib = 0;
                 long nextVtysh = 0;
-                final long newRoutesBefore = counter(counters, "fpm messages_newroute");
+                final long newRoutesBefore = counters.get(FpmCounters.NEW_ROUTE);
                 CpuSample cpu = null;
-                while (inFib == 0 || inBgp == 0)
+                while (inFib == 0 || inBgp == 0 || fpmLast == 0)
                 {
                     if (System.nanoTime() > deadline)
                     {
@@ -186,11 +201,10 @@ public final class BgpFibConvergenceBenchmark
                             (rt.dataplane().fib().routeCount() - fibBefore) + " of " + n + "; bgpd log:\n" + daemons.logTail("bgpd"));
                     }
                     Thread.sleep(POLL_MS);
-                    final long now = System.nanoTime();
-                    if ((established == 0 || inBgp == 0) && now >= nextVtysh)
+                    if ((established == 0 || inBgp == 0) && System.nanoTime() >= nextVtysh)
                     {
                         // vtysh is a process and a query of bgpd's: often enough to time the session, no more.
-                        nextVtysh = now + TimeUnit.MILLISECONDS.toNanos(established == 0 ? 50 : 250);
+                        nextVtysh = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(established == 0 ? 50 : 250);
                         final JsonNode peer = vtysh.json("show bgp neighbors 10.0.0.2 json").path("10.0.0.2");
                         final long at = System.nanoTime();
                         if (established == 0 && "Established".equals(peer.path("bgpState").asText()))
@@ -208,12 +222,13 @@ public final class BgpFibConvergenceBenchmark
                     {
                         continue;
                     }
-                    final long newRoutes = counter(counters, "fpm messages_newroute") - newRoutesBefore;
+                    final long now = System.nanoTime();
+                    final long newRoutes = counters.get(FpmCounters.NEW_ROUTE) - newRoutesBefore;
                     if (fpmFirst == 0 && newRoutes > 0)
                     {
                         fpmFirst = now;
                     }
-                    if (fpmLast == 0 && counter(counters, "fpm routes_installed") >= n)
+                    if (fpmLast == 0 && counters.get(FpmCounters.ROUTES_INSTALLED) >= n)
                     {
                         fpmLast = now;
                     }
@@ -229,24 +244,11 @@ public final class BgpFibConvergenceBenchmark
                 System.out.printf(Locale.ROOT, "run %s: from Established: all in bgpd %.2f s, FPM first %.2f s, " +
                     "last %.2f s (%,.0f routes/s), all in the FIB %.2f s; FPM frames %,d, newroute %,d, delroute %,d; " +
                     "CPU s meanwhile: %s%n", runDir.getFileName(), run[0], run[1], run[2], n / (run[2] - run[1]), run[3],
-                    counter(counters, "fpm frames"), counter(counters, "fpm messages_newroute") - newRoutesBefore,
-                    counter(counters, "fpm messages_delroute"), where);
+                    counters.get(FpmCounters.FRAMES), counters.get(FpmCounters.NEW_ROUTE) - newRoutesBefore,
+                    counters.get(FpmCounters.DEL_ROUTE), where);
                 return run;
             }
         }
-    }
-
-    private static long counter(final CountersReader counters, final String label)
-    {
-        final long[] value = {-1};
-        counters.forEach((id, type, key, l) ->
-        {
-            if (label.equals(l))
-            {
-                value[0] = counters.getCounterValue(id);
-            }
-        });
-        return value[0];
     }
 
     /** The first {@code max} (all for a negative max) IPv4 prefixes of a route file, outside 10/8 and 192.168/16. */
