@@ -222,8 +222,8 @@ class FpmRouteTableTest
     }
 
     /**
-     * A restarted zebra sweeps its predecessor's routes out of the kernel, and the delete reaches FPM before bgpd
-     * has learnt them again: it must not take the stale route out of the FIB. A delete after the route was
+     * A delete for a route zebra has not announced since it reconnected (a restarted zebra sweeping its
+     * predecessor's kernel routes before bgpd has learnt them again) must not take the stale route out of the FIB. A delete after the route was
      * announced again in the new session is a withdrawal as usual; a route never announced again goes at the end
      * of the grace period.
      */
