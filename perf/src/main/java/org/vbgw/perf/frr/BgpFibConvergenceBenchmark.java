@@ -97,6 +97,8 @@ public final class BgpFibConvergenceBenchmark
             final Path birdConf = dir.resolve("bird.conf");
             Files.writeString(birdConf, birdConfig(table));
             bird = cpe.start("bird", "-f", "-c", birdConf.toString(), "-s", dir.resolve("bird.ctl").toString());
+            // Interrupted (SIGTERM), the namespaces go in their own hooks; BIRD would outlive its namespace.
+            Runtime.getRuntime().addShutdownHook(new Thread(bird::destroyForcibly));
             final double[][] results = new double[repeats][];
             for (int r = 0; r < repeats; r++)
             {
