@@ -129,9 +129,10 @@ public final class FpmRouteTable
             // zebra has not announced this route since it reconnected, so the delete is about no route of this
             // session: a restarted zebra sweeps its predecessor's routes out of the kernel at start, and every
             // data plane provider, FPM included, may be told. Applied, it would take the route out of the FIB
-            // while bgpd is still relearning it, which is what the stale grace exists to prevent. (Not seen in the
-            // interop runs here with FRR 8.4; a guard, tested with the frames such a sweep would send.) The route
-            // stays stale: announced again it is refreshed, otherwise the grace period ends it.
+            // while bgpd is still relearning it, which is what the stale grace exists to prevent. (FRR 8.4 does send
+            // them: a zebra started over 564k routes its killed predecessor left in the kernel sent 434 RTM_DELROUTE
+            // in BgpFibConvergenceBenchmark; none came in the interop tests' restarts.) The route stays stale:
+            // announced again it is refreshed, otherwise the grace period ends it.
             counters.increment(FpmCounters.STALE_DELETES_IGNORED);
             return;
         }
