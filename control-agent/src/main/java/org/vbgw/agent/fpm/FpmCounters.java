@@ -33,18 +33,20 @@ public final class FpmCounters
     public static final int RESETS = 14;
     public static final int CONNECTIONS = 15;
     public static final int STALE_FLUSHED = 16;
-    public static final int ROUTES_INSTALLED = 17;
-    public static final int ROUTES_PENDING = 18;
-    public static final int ROUTES_STALE = 19;
-    public static final int NEXT_HOPS = 20;
-    public static final int CONNECTED = 21;
+    /** Deletes a reconnected zebra sent for routes of the previous session it had not announced again. */
+    public static final int STALE_DELETES_IGNORED = 17;
+    public static final int ROUTES_INSTALLED = 18;
+    public static final int ROUTES_PENDING = 19;
+    public static final int ROUTES_STALE = 20;
+    public static final int NEXT_HOPS = 21;
+    public static final int CONNECTED = 22;
 
     /** Counter labels; the ones from {@link #FIRST_GAUGE} on go up and down. */
     private static final String[] NAMES = {
         "frames", "bytes", "messages_newroute", "messages_delroute", "messages_newnexthop", "messages_delnexthop",
         "messages_other", "routes_added", "routes_changed", "routes_removed", "routes_filtered", "routes_unresolved",
         "routes_rejected", "malformed_frames", "session_resets", "connections", "stale_flushed",
-        "routes_installed", "routes_pending", "routes_stale", "next_hops", "connected"};
+        "stale_deletes_ignored", "routes_installed", "routes_pending", "routes_stale", "next_hops", "connected"};
     public static final int FIRST_GAUGE = ROUTES_INSTALLED;
 
     private final AtomicLongArray values = new AtomicLongArray(NAMES.length);

@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * A route that waits on a next hop or group zebra has not sent yet is held (pending) and keeps whatever was
  * installed for it; it is installed when the missing piece arrives. When the session ends every installed route
  * becomes stale: zebra's ids are forgotten (they are renumbered on reconnect), a re-announced route is no longer
- * stale, and {@link #flushStale} removes the rest when the grace period ends.
+ * stale, a delete of a route still stale is not a withdrawal (a restarted zebra sweeping its predecessor's kernel
+ * routes) and is ignored, and {@link #flushStale} removes the rest when the grace period ends.
  * <p>
  * The FPM server's thread only.
  */
@@ -123,6 +124,18 @@ public final class FpmRouteTable
     private void onRoute(final RouteMessage r)
     {
         final IpPrefix p = r.prefix();
+        if (!r.add() && stale.contains(p))
+        {
+            // zebra has not announced this route since it reconnected, so the delete is about no route of this
+            // session: a restarted zebra sweeps its predecessor's routes out of the kernel at start, and every
+            // data plane provider, FPM included, may be told. Applied, it would take the route out of the FIB
+            // while bgpd is still relearning it, which is what the stale grace exists to prevent. (FRR 8.4 does send
+            // them: a zebra started over 564k routes its killed predecessor left in the kernel sent 434 RTM_DELROUTE
+            // in BgpFibConvergenceBenchmark; none came in the interop tests' restarts.) The route stays stale:
+            // announced again it is refreshed, otherwise the grace period ends it.
+            counters.increment(FpmCounters.STALE_DELETES_IGNORED);
+            return;
+        }
         if (r.add() && !accepted(r))
         {
             counters.increment(FpmCounters.ROUTES_FILTERED);

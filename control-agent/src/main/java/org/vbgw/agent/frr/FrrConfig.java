@@ -208,6 +208,11 @@ public final class FrrConfig
         // The data plane keeps forwarding while bgpd restarts (RFC 4724 F bit): peers keep our routes meanwhile.
         sb.append(" bgp graceful-restart\n");
         sb.append(" bgp graceful-restart preserve-fw-state\n");
+        // But not across a hold-timer expiry or a NOTIFICATION (RFC 8538, on by default since FRR 8.3): a session
+        // that falls silent is a dead link, and keeping its routes stale for the restart time (120 s) would
+        // blackhole the traffic that another VIF or the backup could carry at once. A killed bgpd still closes its
+        // TCP connections without a NOTIFICATION, which RFC 4724 covers.
+        sb.append(" no bgp graceful-restart notification\n");
         for (final Neighbour n : concat(v4, v6))
         {
             final BgpSession b = n.vif.bgp();

@@ -221,6 +221,36 @@ class FpmRouteTableTest
         assertEquals(1, counters.get(FpmCounters.STALE_FLUSHED));
     }
 
+    /**
+     * A delete for a route zebra has not announced since it reconnected (a restarted zebra sweeping its
+     * predecessor's kernel routes before bgpd has learnt them again) must not take the stale route out of the FIB. A delete after the route was
+     * announced again in the new session is a withdrawal as usual; a route never announced again goes at the end
+     * of the grace period.
+     */
+    @Test
+    void aRestartedZebrasSweepOfStaleRoutesIsNoWithdrawal() throws Exception
+    {
+        send(w -> w.nextHop(14, false, ip("10.0.0.2"), 2).route(ip("172.16.0.0/16"), BGP, 14)
+            .route(ip("172.17.0.0/16"), BGP, 14).route(ip("172.18.0.0/16"), BGP, 14));
+        final Map<String, String> before = ribTable();
+        table.sessionDown();
+        fib.lines.clear();
+        send(w -> w.routeRemoved(ip("172.16.0.0/16"), BGP).routeRemoved(ip("172.17.0.0/16"), BGP)
+            .routeRemoved(ip("172.18.0.0/16"), BGP));
+        assertEquals(before, ribTable(), "the sweep changes nothing");
+        assertEquals(List.of(), fib.lines.stream().filter(l -> !l.equals("begin") && !l.equals("end")).toList());
+        assertEquals(3, counters.get(FpmCounters.STALE_DELETES_IGNORED));
+        assertEquals(3, table.staleCount(), "still stale, still forwarding");
+
+        send(w -> w.nextHop(1, false, ip("10.0.0.2"), 2).route(ip("172.16.0.0/16"), BGP, 1)
+            .route(ip("172.17.0.0/16"), BGP, 1));
+        assertEquals(before, ribTable(), "relearnt as it was");
+        send(w -> w.routeRemoved(ip("172.17.0.0/16"), BGP));
+        assertFalse(ribTable().containsKey("172.17.0.0/16"), "a withdrawal in the new session removes the route");
+        assertEquals(1, table.flushStale(), "172.18.0.0/16, never announced again, goes when the grace ends");
+        assertEquals(Map.of("172.16.0.0/16", "EBGP via 10.0.0.2 vif 0"), ribTable());
+    }
+
     @Test
     void kernelConnectedAndLinkLocalRoutesAreFiltered() throws Exception
     {

@@ -32,9 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *       the customer's VPC route come back;</li>
  *   <li>{@code vbgw run} stopped with SIGTERM leaves no FRR process behind.</li>
  * </ul>
- * The checks that need the agent's FPM server (the customer's prefixes in vbgw's FIB with ECMP, forwarding, a
- * withdraw removing the route, backup takeover) go through {@link BgpLab#fibNextHops}; until that server is
- * merged the FIB has no BGP routes, and {@code vbgw check fib} is asserted to list exactly those as missing.
+ * The customer's prefixes reach vbgw's FIB over FPM with ECMP and are forwarded ({@link BgpLab#fibNextHops});
+ * withdraws, the backup path and a kill of FRR under traffic are {@link BgpRoutingIT}'s.
  */
 class BgpInteropIT
 {
@@ -48,9 +47,7 @@ class BgpInteropIT
     {
         try (BgpLab lab = BgpLab.start())
         {
-            final CustomerRouter customer = lab.own("bird".equals(customerKind)
-                ? new CustomerRouter.Bird(lab.cpe, lab.dir.resolve("customer"))
-                : new CustomerRouter.Frr(lab.cpe, lab.dir.resolve("customer/frr")));
+            final CustomerRouter customer = lab.own(CustomerRouter.start(customerKind, lab));
             try
             {
                 sessionsComeUpSigned(lab, customer);

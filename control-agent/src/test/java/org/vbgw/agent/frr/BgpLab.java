@@ -68,6 +68,24 @@ final class BgpLab implements AutoCloseable
         "    bgp: {peer-asn: 64512, md5-key: s3cret-two, hold-time-s: 9}",
         "");
 
+    /**
+     * {@link #CONFIG} with a third connection as the backup path, configured as vbgw's config configures one:
+     * the direct VIFs' routes get LOCAL_PREF 200 (so FRR prefers them however the customer announces), the backup
+     * VIF's the default 100, and the VPC CIDR is prepended twice toward the backup, so the customer's return
+     * traffic prefers the direct VIFs too.
+     */
+    static final String CONFIG_WITH_BACKUP = CONFIG
+        .replace("    location: site-b\n", "    location: site-b\n  - name: dc3\n    interface: eth4\n    location: site-c\n")
+        .replace("md5-key: s3cret-one, hold-time-s: 9}", "md5-key: s3cret-one, hold-time-s: 9, local-pref: 200}")
+        .replace("md5-key: s3cret-two, hold-time-s: 9}", "md5-key: s3cret-two, hold-time-s: 9, local-pref: 200}") +
+        String.join("\n",
+        "  - name: dx3",
+        "    port: dc3",
+        "    vlan: 300",
+        "    ipv4: {local: 10.0.0.9/30, peer: 10.0.0.10/30}",
+        "    bgp: {peer-asn: 64512, md5-key: s3cret-three, hold-time-s: 9, as-path-prepend: 2}",
+        "");
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final Path dir;
@@ -77,11 +95,16 @@ final class BgpLab implements AutoCloseable
     final Netns vpc;
     final String c1 = Netns.interfaceName("cpe1");
     final String c2 = Netns.interfaceName("cpe2");
+    /** The customer's end of the backup connection ({@link #startWithBackup()} only). */
+    final String c3 = Netns.interfaceName("cpe3");
+    /** Whether the lab has the third, backup connection. */
+    final boolean withBackup;
     private final List<AutoCloseable> resources = new ArrayList<>();
     private Process vbgw;
 
-    private BgpLab() throws IOException
+    private BgpLab(final boolean withBackup) throws IOException
     {
+        this.withBackup = withBackup;
         dir = Files.createTempDirectory("vbgw-bgp");
         // FRR drops to user frr, which must get through to its directory below this one.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -94,7 +117,23 @@ final class BgpLab implements AutoCloseable
     /** Wires the namespaces, starts the shims and the gateway; the customer router is the test's. */
     static BgpLab start() throws IOException
     {
-        final BgpLab lab = new BgpLab();
+        return start(false);
+    }
+
+    /**
+     * As {@link #start()}, with a third connection, the backup path ({@link #CONFIG_WITH_BACKUP}):
+     * <pre>
+     *  c3 10.0.0.10/30 ──veth── a3 [VlanShim VID 300] t3 ──veth── eth4  VIF dx3, TAP vb-dx3 10.0.0.9/30
+     * </pre>
+     */
+    static BgpLab startWithBackup() throws IOException
+    {
+        return start(true);
+    }
+
+    private static BgpLab start(final boolean withBackup) throws IOException
+    {
+        final BgpLab lab = new BgpLab(withBackup);
         try
         {
             lab.wire();
@@ -120,6 +159,13 @@ final class BgpLab implements AutoCloseable
         cpe.exec("ip", "addr", "add", "10.0.0.2/30", "dev", c1);
         cpe.exec("ip", "addr", "add", "10.0.0.6/30", "dev", c2);
         cpe.exec("ip", "addr", "add", "172.16.0.1/32", "dev", "lo");
+        cpe.exec("ip", "addr", "add", "172.17.0.1/32", "dev", "lo");
+        if (withBackup)
+        {
+            cpe.veth(c3, shim, "a3", 1500);
+            gw.veth("eth4", shim, "t3", 1500);
+            cpe.exec("ip", "addr", "add", "10.0.0.10/30", "dev", c3);
+        }
         vpc.exec("ip", "addr", "add", "192.168.0.10/16", "dev", "v0");
         vpc.exec("ip", "route", "add", "default", "via", "192.168.0.1");
     }
@@ -137,15 +183,28 @@ final class BgpLab implements AutoCloseable
             a2 = own(PacketSocket.open("a2"));
             t2 = own(PacketSocket.open("t2"));
         }
+        final List<org.agrona.concurrent.Agent> shims = new ArrayList<>(List.of(VlanShim.dot1q(a1, t1, 100),
+            VlanShim.dot1q(a2, t2, 200)));
+        if (withBackup)
+        {
+            final PacketSocket a3;
+            final PacketSocket t3;
+            try (Netns.Scope ignored = shim.enter())
+            {
+                a3 = own(PacketSocket.open("a3"));
+                t3 = own(PacketSocket.open("t3"));
+            }
+            shims.add(VlanShim.dot1q(a3, t3, 300));
+        }
         final AgentRunner runner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 100_000),
-            Throwable::printStackTrace, null, new CompositeAgent(VlanShim.dot1q(a1, t1, 100), VlanShim.dot1q(a2, t2, 200)));
+            Throwable::printStackTrace, null, new CompositeAgent(shims));
         AgentRunner.startOnThread(runner);
         own(runner);
     }
 
     private void startGateway() throws IOException
     {
-        Files.writeString(dir.resolve("gw.yaml"), CONFIG);
+        Files.writeString(dir.resolve("gw.yaml"), withBackup ? CONFIG_WITH_BACKUP : CONFIG);
         Files.createDirectories(dir.resolve("gw"));
         Files.setPosixFilePermissions(dir.resolve("gw"), PosixFilePermissions.fromString("rwxr-xr-x"));
         final List<String> command = VbgwCommandLine.inNamespace(gw.name(), "run",
@@ -159,7 +218,7 @@ final class BgpLab implements AutoCloseable
             {
                 throw new AssertionError("vbgw run exited " + vbgw.exitValue() + ":\n" + log("vbgw.log"));
             }
-            return Files.exists(frrDir().resolve("bgpd.vty")) && api("vifs").size() == 3;
+            return Files.exists(frrDir().resolve("bgpd.vty")) && api("vifs").size() == (withBackup ? 4 : 3);
         });
     }
 

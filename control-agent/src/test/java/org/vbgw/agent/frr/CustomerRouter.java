@@ -22,12 +22,30 @@ interface CustomerRouter extends AutoCloseable
 {
     /** The gateway's address on each connection. */
     List<String> GATEWAY_PEERS = List.of("10.0.0.1", "10.0.0.5");
+    /** The gateway's address on the backup connection of {@link BgpLab#startWithBackup()}. */
+    String BACKUP_PEER = "10.0.0.9";
+    /** The customer's prefixes, each of which {@link #withdraw} and {@link #announce} take. */
+    List<String> PREFIXES = List.of("172.16.0.0/16", "172.17.0.0/16");
+
+    /** Starts the router of kind {@code bird} or {@code frr} in the lab, with the backup session if the lab has one. */
+    static CustomerRouter start(final String kind, final BgpLab lab) throws IOException
+    {
+        return "bird".equals(kind)
+            ? new Bird(lab.cpe, lab.dir.resolve("customer"), lab.withBackup)
+            : new Frr(lab.cpe, lab.dir.resolve("customer/frr"), lab.withBackup);
+    }
 
     /** True when the session with the gateway at {@code peer} is Established. */
     boolean established(String peer);
 
     /** The gateway peers from which the router has a route for {@code prefix}. */
     List<String> routeFrom(String prefix);
+
+    /** Stops announcing {@code prefix} (one of {@link #PREFIXES}) on every session. */
+    void withdraw(String prefix);
+
+    /** Announces {@code prefix} (one of {@link #PREFIXES}) again. */
+    void announce(String prefix);
 
     /** What the router shows about its sessions, for failure messages. */
     String describe();
@@ -56,14 +74,23 @@ interface CustomerRouter extends AutoCloseable
     {
         private final Netns ns;
         private final Path socket;
+        private final Path dir;
         private final Process bird;
 
-        Bird(final Netns ns, final Path dir) throws IOException
+        Bird(final Netns ns, final Path dir, final boolean withBackup) throws IOException
         {
             this.ns = ns;
+            this.dir = dir;
             Files.createDirectories(dir);
             final Path conf = dir.resolve("bird.conf");
-            Files.writeString(conf, resource("customer-bird.conf").replace("@LOG@", dir.resolve("bird.log").toString()));
+            Files.writeString(conf, resource("customer-bird.conf").replace("@LOG@", dir.resolve("bird.log").toString())
+                .replace("@BACKUP@", withBackup ? String.join("\n",
+                    "protocol bgp dx3 from to_gateway {",
+                    "    local 10.0.0.10;",
+                    "    neighbor 10.0.0.9 as 65000;",
+                    "    password \"s3cret-three\";",
+                    "}",
+                    "") : ""));
             socket = dir.resolve("bird.ctl");
             bird = ns.start("bird", "-f", "-c", conf.toString(), "-s", socket.toString(), "-P", dir.resolve("bird.pid").toString());
             BgpLab.await("BIRD opens its control socket", 15_000, () ->
@@ -113,13 +140,59 @@ interface CustomerRouter extends AutoCloseable
 
         private static String protocol(final String peer)
         {
-            return "10.0.0.1".equals(peer) ? "dx1" : "dx2";
+            return switch (peer)
+            {
+                case "10.0.0.1" -> "dx1";
+                case "10.0.0.5" -> "dx2";
+                case BACKUP_PEER -> "dx3";
+                default -> throw new IllegalArgumentException("no session with " + peer);
+            };
+        }
+
+        @Override
+        public void withdraw(final String prefix)
+        {
+            final String out = birdc("disable " + staticProtocol(prefix));
+            if (!out.contains("disabled"))
+            {
+                throw new IllegalStateException("birdc disable " + staticProtocol(prefix) + ": " + out);
+            }
+        }
+
+        @Override
+        public void announce(final String prefix)
+        {
+            final String out = birdc("enable " + staticProtocol(prefix));
+            if (!out.contains("enabled"))
+            {
+                throw new IllegalStateException("birdc enable " + staticProtocol(prefix) + ": " + out);
+            }
+        }
+
+        /** customer-bird.conf has one static protocol per prefix, named after it. */
+        private static String staticProtocol(final String prefix)
+        {
+            if (!PREFIXES.contains(prefix))
+            {
+                throw new IllegalArgumentException("the customer does not announce " + prefix);
+            }
+            return "idc_" + prefix.substring(0, prefix.indexOf('/')).replace(".0.0", "").replace('.', '_');
         }
 
         @Override
         public String describe()
         {
-            return birdc("show protocols all");
+            String log;
+            try
+            {
+                final List<String> lines = Files.readAllLines(dir.resolve("bird.log"));
+                log = String.join("\n", lines.subList(Math.max(0, lines.size() - 200), lines.size()));
+            }
+            catch (final IOException ex)
+            {
+                log = "(no bird.log: " + ex.getMessage() + ")";
+            }
+            return birdc("show protocols all") + "\n--- bird.log (last 200 lines)\n" + log;
         }
 
         @Override
@@ -159,13 +232,19 @@ interface CustomerRouter extends AutoCloseable
         private final FrrDaemons daemons;
         private final Vtysh vtysh;
 
-        Frr(final Netns ns, final Path dir) throws IOException
+        Frr(final Netns ns, final Path dir, final boolean withBackup) throws IOException
         {
             Files.createDirectories(dir.getParent());
             Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwxr-xr-x"));
+            final String bgpd = resource("customer-bgpd.conf").replace("@BACKUP-NEIGHBOUR@", withBackup ? String.join("\n",
+                " neighbor 10.0.0.9 remote-as 65000",
+                " neighbor 10.0.0.9 password s3cret-three",
+                " neighbor 10.0.0.9 timers 3 9",
+                " neighbor 10.0.0.9 timers connect 5",
+                "") : "");
             daemons = FrrDaemons.start(dir, List.of(
                 new FrrDaemon("zebra", resource("customer-zebra.conf"), List.of()),
-                new FrrDaemon("bgpd", resource("customer-bgpd.conf"), List.of())),
+                new FrrDaemon("bgpd", bgpd, List.of())),
                 FrrDaemons.DEFAULT_BINARIES, List.of("ip", "netns", "exec", ns.name()));
             daemons.awaitReady(java.time.Duration.ofSeconds(15));
             vtysh = daemons.vtysh();
@@ -195,6 +274,27 @@ interface CustomerRouter extends AutoCloseable
                 }
             }
             return GATEWAY_PEERS.stream().filter(from::contains).toList();
+        }
+
+        @Override
+        public void withdraw(final String prefix)
+        {
+            network(prefix, "no network ");
+        }
+
+        @Override
+        public void announce(final String prefix)
+        {
+            network(prefix, "network ");
+        }
+
+        private void network(final String prefix, final String command)
+        {
+            if (!PREFIXES.contains(prefix))
+            {
+                throw new IllegalArgumentException("the customer does not announce " + prefix);
+            }
+            vtysh.run("configure terminal", "router bgp 64512", "address-family ipv4 unicast", command + prefix);
         }
 
         @Override
