@@ -246,6 +246,9 @@ final class BirdConfig
         {
             out.append("    bfd on;\n");
         }
+        // The gateway's FRR offers long-lived graceful restart; accepted, a session lost to its hold time or to
+        // BFD would leave its routes in place (LLGR-stale) and traffic would go on into the dead connection.
+        out.append("    long lived graceful restart off;\n");
         out.append("    ").append(family(v6)).append(" {\n");
         out.append("        import filter ").append(name).append("_import;\n");
         out.append("        export filter ").append(name).append("_export;\n");
