@@ -7,8 +7,10 @@ import org.vbgw.fib.IpPrefix;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The routing information base: every candidate route from every source, the best of each prefix
@@ -27,7 +29,8 @@ public final class Rib
 {
     private static final int NO_GROUP = -1;
 
-    private record Candidate(RouteSource source, int distance, List<RibPath> paths)
+    /** {@code stale}: adopted from the journal at a restart, kept until its source announces it again or gives up. */
+    private record Candidate(RouteSource source, int distance, List<RibPath> paths, boolean stale)
     {
     }
 
@@ -40,7 +43,12 @@ public final class Rib
     {
     }
 
-    private record GroupKey(List<Long> members, int backup)
+    /**
+     * {@code origin}: the source code and distance of the routes using the group ({@code code << 8 | distance}),
+     * recorded in the journal so a restarted agent knows which routes a protocol will announce again. Routes of
+     * different origins with the same next hops therefore get a group each.
+     */
+    private record GroupKey(List<Long> members, int backup, int origin)
     {
     }
 
@@ -55,6 +63,9 @@ public final class Rib
     private final Map<IpPrefix, Installed> installed = new HashMap<>();
     /** Adopted routes whose group the journal never defined; removed by {@link #sweep()}. */
     private final List<IpPrefix> strayRoutes = new ArrayList<>();
+    /** Prefixes holding a stale candidate (see {@link #adopt(JournalState, Set)}); removed by {@link #sweepStale()}. */
+    private final Set<IpPrefix> stalePrefixes = new HashSet<>();
+    private int staleCount;
 
     private final Map<NextHopKey, Integer> nextHopIds = new HashMap<>();
     private final Map<Integer, Integer> nextHopRefs = new HashMap<>();
@@ -83,8 +94,9 @@ public final class Rib
     public void add(final RouteSource source, final IpPrefix prefix, final List<RibPath> paths, final int distance)
     {
         check(prefix, paths, distance);
-        candidates.computeIfAbsent(prefix, p -> new HashMap<>())
-            .put(new Slot(source, distance), new Candidate(source, distance, List.copyOf(paths)));
+        final Map<Slot, Candidate> bySource = candidates.computeIfAbsent(prefix, p -> new HashMap<>());
+        refreshed(source, prefix, bySource);
+        bySource.put(new Slot(source, distance), new Candidate(source, distance, List.copyOf(paths), false));
         reselect(prefix);
     }
 
@@ -116,9 +128,10 @@ public final class Rib
     {
         byDistance.forEach((distance, paths) -> check(prefix, paths, distance));
         final Map<Slot, Candidate> bySource = candidates.computeIfAbsent(prefix, p -> new HashMap<>());
+        refreshed(source, prefix, bySource);
         bySource.keySet().removeIf(slot -> slot.source() == source);
         byDistance.forEach((distance, paths) ->
-            bySource.put(new Slot(source, distance), new Candidate(source, distance, List.copyOf(paths))));
+            bySource.put(new Slot(source, distance), new Candidate(source, distance, List.copyOf(paths), false)));
         if (bySource.isEmpty())
         {
             candidates.remove(prefix);
@@ -126,11 +139,48 @@ public final class Rib
         reselect(prefix);
     }
 
+    /**
+     * {@code source} speaks about {@code prefix} again: its stale candidates there (from before a restart) are
+     * replaced by what it says now, whatever their distance, as a graceful restart does.
+     */
+    private void refreshed(final RouteSource source, final IpPrefix prefix, final Map<Slot, Candidate> bySource)
+    {
+        if (staleCount == 0 || !stalePrefixes.contains(prefix))
+        {
+            return;
+        }
+        boolean left = false;
+        for (final var it = bySource.values().iterator(); it.hasNext(); )
+        {
+            final Candidate c = it.next();
+            if (c.stale() && c.source() == source)
+            {
+                it.remove();
+                staleCount--;
+            }
+            else
+            {
+                left |= c.stale();
+            }
+        }
+        if (!left)
+        {
+            stalePrefixes.remove(prefix);
+        }
+    }
+
     /** Removes every candidate {@code source} has for {@code prefix}; false when it had none. */
     public boolean remove(final RouteSource source, final IpPrefix prefix)
     {
         final Map<Slot, Candidate> bySource = candidates.get(prefix);
-        if (bySource == null || !bySource.keySet().removeIf(slot -> slot.source() == source))
+        if (bySource == null)
+        {
+            return false;
+        }
+        final int before = bySource.size();
+        refreshed(source, prefix, bySource);
+        bySource.keySet().removeIf(slot -> slot.source() == source);
+        if (bySource.size() == before)
         {
             return false;
         }
@@ -173,7 +223,8 @@ public final class Rib
             for (final Candidate c : ranked)
             {
                 final boolean isBest = inst != null && inst.primary == c;
-                out.add(new RibRoute(p, c.source(), c.distance(), c.paths(), isBest, isBest ? inst.groupId : NO_GROUP));
+                out.add(new RibRoute(p, c.source(), c.distance(), c.paths(), isBest, isBest ? inst.groupId : NO_GROUP,
+                    c.stale()));
             }
         }
         return out;
@@ -195,15 +246,33 @@ public final class Rib
         return nextHopIds.size();
     }
 
+    /** Candidates kept stale since {@link #adopt(JournalState, Set)} and not announced again yet. */
+    public int staleCount()
+    {
+        return staleCount;
+    }
+
+    /** As {@link #adopt(JournalState, Set)} with no source announcing its routes again: all are the caller's to re-add. */
+    public int adopt(final JournalState state)
+    {
+        return adopt(state, Set.of());
+    }
+
     /**
      * Takes over what the FIB already holds (read from the journal) as this RIB's installed state, before any
      * candidate is added: next hops, groups and routes keep their ids, and re-adding the same routes then writes
      * nothing. An agent restart does this, then adds its routes again and calls {@link #sweep()}; the data plane
      * forwards on throughout, because nothing it holds is removed and written again.
+     * <p>
+     * Routes whose group the journal records as coming from one of {@code relearned} (BGP and FRR's routes, which
+     * zebra announces again over FPM once it reconnects) become <em>stale</em> candidates of that source, as a
+     * graceful restart keeps a restarting peer's routes: {@link #sweep()} leaves them, an announcement from their
+     * source replaces them, and {@link #sweepStale()} removes the ones never announced again (at the end of the
+     * grace period). Forwarding on them never stops meanwhile.
      *
      * @return how many routes were adopted.
      */
-    public int adopt(final JournalState state)
+    public int adopt(final JournalState state, final Set<RouteSource> relearned)
     {
         if (!installed.isEmpty() || !candidates.isEmpty() || !nextHopIds.isEmpty() || !groupsById.isEmpty())
         {
@@ -225,7 +294,7 @@ public final class Rib
                 nextHopRefs.merge(g.nextHopIds()[i], 1, Integer::sum);
             }
             members.sort(Long::compare);
-            final GroupKey key = new GroupKey(List.copyOf(members), g.backupGroupId());
+            final GroupKey key = new GroupKey(List.copyOf(members), g.backupGroupId(), g.source() << 8 | g.distance());
             groupIds.putIfAbsent(key, id);
             groupsById.put(id, key);
             groupRefs.put(id, 0);
@@ -248,6 +317,12 @@ public final class Rib
                 installed.put(prefix, inst);
                 groupRefs.merge(groupId, 1, Integer::sum);
                 adopted[0]++;
+                final JournalState.GroupEntry g = state.groups().get(groupId);
+                final RouteSource source = RouteSource.ofJournalCode(g.source());
+                if (source != null && relearned.contains(source))
+                {
+                    keepStale(prefix, inst, source, g, state);
+                }
             }
             else
             {
@@ -256,6 +331,67 @@ public final class Rib
             }
         });
         return adopted[0];
+    }
+
+    /**
+     * Makes the adopted route of {@code prefix} a stale candidate of {@code source}, with the paths its group holds,
+     * installed as it is (no FIB write): the group's members are next hops the journal defined, so the paths are.
+     */
+    private void keepStale(final IpPrefix prefix, final Installed inst, final RouteSource source,
+        final JournalState.GroupEntry g, final JournalState state)
+    {
+        final List<RibPath> paths = new ArrayList<>(g.nextHopIds().length);
+        for (int i = 0; i < g.nextHopIds().length; i++)
+        {
+            final JournalState.NextHopEntry nh = state.nextHops().get(g.nextHopIds()[i]);
+            if (nh == null || nh.ipv6() != prefix.ipv6())
+            {
+                return; // Not a group this RIB could have written for the route: leave it to sweep().
+            }
+            // An attached path is written as the all-zero neighbour (see acquireNextHop).
+            final IpPrefix gateway = nh.hi() == 0 && nh.lo() == 0 ? null
+                : new IpPrefix(nh.ipv6(), nh.hi(), nh.lo(), nh.ipv6() ? 128 : 32);
+            paths.add(new RibPath(nh.vifId(), gateway, Math.max(1, g.weights()[i])));
+        }
+        final Candidate stale = new Candidate(source, g.distance(), List.copyOf(paths), true);
+        candidates.computeIfAbsent(prefix, p -> new HashMap<>()).put(new Slot(source, g.distance()), stale);
+        inst.primary = stale;
+        stalePrefixes.add(prefix);
+        staleCount++;
+    }
+
+    /**
+     * Removes the stale candidates no source has announced again since {@link #adopt(JournalState, Set)} (the
+     * grace period is over), selecting again where they were: the prefix falls back to another candidate or goes.
+     *
+     * @return how many stale candidates were removed.
+     */
+    public int sweepStale()
+    {
+        int removed = 0;
+        for (final IpPrefix prefix : new ArrayList<>(stalePrefixes))
+        {
+            final Map<Slot, Candidate> bySource = candidates.get(prefix);
+            if (bySource != null)
+            {
+                for (final var it = bySource.values().iterator(); it.hasNext(); )
+                {
+                    if (it.next().stale())
+                    {
+                        it.remove();
+                        removed++;
+                    }
+                }
+                if (bySource.isEmpty())
+                {
+                    candidates.remove(prefix);
+                }
+            }
+            reselect(prefix);
+        }
+        stalePrefixes.clear();
+        staleCount = 0;
+        return removed;
     }
 
     /**
@@ -340,8 +476,8 @@ public final class Rib
         }
         // Acquire the new group before releasing the old one: when they are equal the refcount never touches
         // zero, so the FIB never sees the group removed under a route.
-        final int backupGroup = backup == null ? NO_GROUP : acquireGroup(prefix, backup.paths(), NO_GROUP);
-        final int group = acquireGroup(prefix, best.paths(), backupGroup);
+        final int backupGroup = backup == null ? NO_GROUP : acquireGroup(prefix, backup, NO_GROUP);
+        final int group = acquireGroup(prefix, best, backupGroup);
         if (backupGroup != NO_GROUP)
         {
             releaseGroup(backupGroup);
@@ -369,16 +505,17 @@ public final class Rib
         return a.size() == b.size() && a.containsAll(b);
     }
 
-    private int acquireGroup(final IpPrefix prefix, final List<RibPath> paths, final int backupGroup)
+    private int acquireGroup(final IpPrefix prefix, final Candidate candidate, final int backupGroup)
     {
         final List<Long> members = new ArrayList<>();
-        for (final RibPath p : paths)
+        for (final RibPath p : candidate.paths())
         {
             final int nh = acquireNextHop(prefix, p);
             members.add(((long)nh << 32) | p.weight());
         }
         members.sort(Long::compare);
-        final GroupKey key = new GroupKey(List.copyOf(members), backupGroup);
+        final GroupKey key = new GroupKey(List.copyOf(members), backupGroup,
+            candidate.source().journalCode() << 8 | candidate.distance());
         Integer id = groupIds.get(key);
         if (id == null)
         {
@@ -394,7 +531,7 @@ public final class Rib
             {
                 groupRefs.merge(backupGroup, 1, Integer::sum);
             }
-            fib.group(id, nhs, weights, nhs.length, backupGroup);
+            fib.group(id, nhs, weights, nhs.length, backupGroup, candidate.source().journalCode(), candidate.distance());
             groupIds.put(key, id);
             groupsById.put(id, key);
             groupRefs.put(id, 1);

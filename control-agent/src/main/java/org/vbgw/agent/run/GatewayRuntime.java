@@ -59,6 +59,8 @@ public final class GatewayRuntime implements AutoCloseable
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
     private org.vbgw.agent.fpm.FpmServer fpm;
     private FrrDaemons frr;
+    /** Removes the routes kept stale from before a restart when zebra's grace period ends; null when none. */
+    private Thread staleTimer;
     private volatile RouteAgent.Outcome lastOutcome;
 
     /**
@@ -352,6 +354,16 @@ public final class GatewayRuntime implements AutoCloseable
         {
             VifLiveness.start(dataplane, vifIds.get(v.name()), v, notes::add);
         }
+        final boolean feedsRib;
+        synchronized (this)
+        {
+            feedsRib = fpm != null;
+        }
+        if (agent != null && !feedsRib && agent.staleRoutes() > 0)
+        {
+            // No FPM server: nothing will announce BGP's or FRR's routes from before the restart again.
+            notes.add(agent.flushStale() + " route(s) learnt from FRR before the restart removed: no FPM server runs");
+        }
         dataplane.start();
     }
 
@@ -432,7 +444,40 @@ public final class GatewayRuntime implements AutoCloseable
         dataplane.run(() -> counters.forEach((label, value) ->
             dataplane.addControlCounter(label, org.vbgw.agent.fpm.FpmCounters.COUNTER_KIND, value)));
         fpm = new org.vbgw.agent.fpm.FpmServer(options, table, counters, log);
+        scheduleStaleFlush(options.graceMs(), log);
         return fpm;
+    }
+
+    /**
+     * The routes kept stale from before a restart get zebra's grace period to be announced again over FPM (the
+     * same time the FPM server gives them after a lost session); those it has not announced by then are removed.
+     * zebra's FPM stream has no end-of-table marker, so the timer is the end of the replay.
+     */
+    private void scheduleStaleFlush(final long graceMs, final java.util.function.Consumer<String> log)
+    {
+        if (agent == null || agent.staleRoutes() == 0)
+        {
+            return;
+        }
+        log.accept("fpm: " + agent.staleRoutes() + " route(s) learnt from FRR before the restart kept (stale) for " +
+            graceMs + " ms until zebra announces them again");
+        final Thread timer = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(graceMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                return; // closing
+            }
+            final int flushed = agent.flushStale();
+            log.accept("fpm: restart grace period over, " + flushed + " stale route(s) zebra did not announce again " +
+                "removed");
+        }, "vbgw-stale-routes");
+        timer.setDaemon(true);
+        staleTimer = timer;
+        timer.start();
     }
 
     public Rib rib()
@@ -493,10 +538,25 @@ public final class GatewayRuntime implements AutoCloseable
     {
         final FrrDaemons routing;
         final org.vbgw.agent.fpm.FpmServer fpmServer;
+        final Thread timer;
         synchronized (this)
         {
             routing = frr;
             fpmServer = fpm;
+            timer = staleTimer;
+        }
+        if (timer != null)
+        {
+            timer.interrupt();
+            try
+            {
+                // A flush under way finishes before the journal closes under it.
+                timer.join(5_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
         if (routing != null)
         {

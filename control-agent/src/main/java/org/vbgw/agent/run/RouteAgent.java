@@ -16,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The agent: the RIB, filled from the config and the operator's routes, programming the FIB through the
@@ -29,7 +31,10 @@ import java.util.Objects;
  * <b>Start = reconcile.</b> The agent never assumes the FIB is empty: it reads what the journal says the FIB holds
  * ({@link JournalState}), adopts it into the RIB, adds the config's routes and the operator's saved ones, and
  * removes only what is no longer wanted. A restart with the same config therefore writes nothing, and the data
- * plane forwards on, undisturbed, while the agent is away and while it comes back.
+ * plane forwards on, undisturbed, while the agent is away and while it comes back. Routes the journal records as
+ * learnt from BGP or FRR ({@link #RELEARNED}) are not the agent's to re-derive: they stay, stale, until zebra
+ * announces them again over FPM, and {@link #flushStale()} removes the ones it did not once the grace period is
+ * over (a graceful restart, as a BGP speaker keeps a restarting peer's routes).
  * <p>
  * <b>Reload</b> gives the RIB only the prefixes whose candidates changed; the RIB writes only groups and routes
  * that change as a result. Methods are synchronized: the RIB and the journal's appender have one writer at a time
@@ -47,7 +52,12 @@ public final class RouteAgent
     {
     }
 
+    /** Sources whose routes come back on their own after a restart (zebra replays its table over FPM). */
+    public static final Set<RouteSource> RELEARNED = EnumSet.of(RouteSource.EBGP, RouteSource.IBGP, RouteSource.FRR);
+
     private final FibJournal journal;
+    /** The RIB's writer: the journal, with transactions begun only when they hold a change. */
+    private final LazyTransactionWriter writer;
     private final Rib rib;
     private final Path apiRoutesFile;
     private final Map<IpPrefix, ApiRoute> apiRoutes = new LinkedHashMap<>();
@@ -64,7 +74,8 @@ public final class RouteAgent
         this.config = config;
         this.vifIds = Map.copyOf(vifIds);
         this.journal = journal;
-        this.rib = new Rib(journal);
+        this.writer = new LazyTransactionWriter(journal);
+        this.rib = new Rib(writer);
         this.apiRoutesFile = apiRoutesFile;
     }
 
@@ -86,7 +97,7 @@ public final class RouteAgent
         final long before = journal.lastIndex();
         final long written = countWritten(before, () ->
         {
-            rib.adopt(state);
+            rib.adopt(state, RELEARNED);
             configRoutes = ConfigRoutes.of(config, vifIds);
             configRoutes.programInto(rib);
         });
@@ -138,6 +149,35 @@ public final class RouteAgent
         return new Outcome(0, touched[0], 0, entries + api, notes);
     }
 
+    /** Routes kept from before the start that their protocol has not announced again yet. */
+    public synchronized int staleRoutes()
+    {
+        return rib.staleCount();
+    }
+
+    /**
+     * The grace period is over (or nothing will announce the stale routes again): removes the stale routes no
+     * protocol announced again, as one journal transaction.
+     *
+     * @return how many were removed.
+     */
+    public synchronized int flushStale()
+    {
+        if (rib.staleCount() == 0)
+        {
+            return 0;
+        }
+        writer.transactionBegin();
+        try
+        {
+            return rib.sweepStale();
+        }
+        finally
+        {
+            writer.transactionEnd();
+        }
+    }
+
     /** Adds or replaces an operator's route; next hops are addresses in a VIF's interconnect subnet. */
     public synchronized void addApiRoute(final IpPrefix prefix, final List<IpPrefix> nextHops, final int distance)
     {
@@ -171,14 +211,14 @@ public final class RouteAgent
      */
     public synchronized void change(final java.util.function.Consumer<Rib> change)
     {
-        journal.transactionBegin();
+        writer.transactionBegin();
         try
         {
             change.accept(rib);
         }
         finally
         {
-            journal.transactionEnd();
+            writer.transactionEnd();
         }
     }
 
