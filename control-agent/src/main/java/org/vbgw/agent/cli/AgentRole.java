@@ -11,6 +11,7 @@ import org.vbgw.agent.journal.FibJournal;
 import org.vbgw.agent.rib.RibPath;
 import org.vbgw.agent.rib.RibRoute;
 import org.vbgw.agent.run.ConfigReload;
+import org.vbgw.agent.run.DataplaneEpoch;
 import org.vbgw.agent.run.GatewayRuntime;
 import org.vbgw.agent.run.RouteAgent;
 import org.vbgw.agent.run.VifIds;
@@ -41,7 +42,7 @@ final class AgentRole
     }
 
     static int run(final Path configFile, final ConfigCheck check, final Path stateDir, final String http,
-        final PrintWriter out) throws Exception
+        final Path countersFile, final PrintWriter out) throws Exception
     {
         final GatewayConfig config = check.config();
         final Path journalDir = stateDir.resolve("journal");
@@ -58,6 +59,16 @@ final class AgentRole
         outcome.notes().forEach(n -> out.println("note: " + n));
         final ConfigReload.Target reload = next -> reload(agent, config, next);
         final ApiServer api = "off".equals(http) ? null : api(http, agent, configFile, reload);
+        // The data plane is another process: when it restarts, its counters start again from zero, and the
+        // operator reading this log must learn it here too.
+        new DataplaneEpoch(countersFile).watch(1_000, line ->
+        {
+            synchronized (out)
+            {
+                out.println("vbgw agent: " + line);
+                out.flush();
+            }
+        });
         final CountDownLatch stopped = new CountDownLatch(1);
         RunCommand.onHangup(configFile, reload, out);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->

@@ -115,7 +115,7 @@ public final class RunCommand implements Callable<Integer>
         check.warnings().stream().map(Diagnostic::toString).forEach(out::println);
         if (role == Role.agent)
         {
-            return AgentRole.run(configFile, check, stateDir, http, out);
+            return AgentRole.run(configFile, check, stateDir, http, countersFile, out);
         }
         final Dataplane.Config dpConfig = Dataplane.Config.defaults().withWorkers(workers).withCountersFile(countersFile);
         final GatewayRuntime runtime = new GatewayRuntime(check.config(), stateDir.resolve("journal"),

@@ -40,6 +40,8 @@ public final class GatewayRuntime implements AutoCloseable
 {
     /** Journal entries between two snapshots: bounds replay after a restart to a snapshot and this tail. */
     static final long SNAPSHOT_EVERY = 100_000;
+    /** The counter holding the data plane's start time in epoch seconds ({@code vbgw_dataplane_start_time_seconds}). */
+    public static final String START_TIME_COUNTER = "dataplane start_time_seconds";
 
     private GatewayConfig config;
     private final Dataplane dataplane;
@@ -116,6 +118,10 @@ public final class GatewayRuntime implements AutoCloseable
         // The sizes beside the fill levels, so an alert can say "near capacity" without knowing the build's defaults.
         dataplane.addControlCounter("fib next_hops_capacity", CounterKind.WORKER, dpConfig::maxNextHops);
         dataplane.addControlCounter("neighbour capacity", CounterKind.PUNT, dpConfig::neighbourCapacity);
+        // Prometheus' convention (process_start_time_seconds): counters reset at a restart, and the start time says
+        // so to rate() and to anyone reading the counters.
+        final long startSeconds = dataplane.startTimeMs() / 1000;
+        dataplane.addControlCounter(START_TIME_COUNTER, CounterKind.WORKER, () -> startSeconds);
         buildVifs(portIndex, opened[0]);
         for (final Vif vif : vifs)
         {
