@@ -433,57 +433,12 @@ public final class GatewayRuntime implements AutoCloseable
         {
             throw new IllegalStateException("the FPM server is already running on " + fpm.localAddress());
         }
-        final Map<String, Integer> taps = new HashMap<>();
-        vifs.forEach(v -> taps.put(new HostTapSpec(v.name(), 0, 0, List.of()).interfaceName(), v.id()));
         final var counters = new org.vbgw.agent.fpm.FpmCounters();
-        final var table = new org.vbgw.agent.fpm.FpmRouteTable(new org.vbgw.agent.fpm.TapVifResolver(taps, gw ->
-        {
-            try
-            {
-                return ConfigRoutes.vifFor(config, vifIds, gw);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                return org.vbgw.agent.fpm.VifResolver.NO_VIF;
-            }
-        }), this::changeRib, options.protocols(), counters, log);
         dataplane.run(() -> counters.forEach((label, value) ->
             dataplane.addControlCounter(label, org.vbgw.agent.fpm.FpmCounters.COUNTER_KIND, value)));
-        fpm = new org.vbgw.agent.fpm.FpmServer(options, table, counters, log);
-        scheduleStaleFlush(options.graceMs(), log);
+        fpm = FpmFeed.start(agent(), () -> config, () -> vifIds, options, counters, log);
+        staleTimer = agent.staleTimer();
         return fpm;
-    }
-
-    /**
-     * The routes kept stale from before a restart get zebra's grace period to be announced again over FPM (the
-     * same time the FPM server gives them after a lost session); those it has not announced by then are removed.
-     * zebra's FPM stream has no end-of-table marker, so the timer is the end of the replay.
-     */
-    private void scheduleStaleFlush(final long graceMs, final java.util.function.Consumer<String> log)
-    {
-        if (agent == null || agent.staleRoutes() == 0)
-        {
-            return;
-        }
-        log.accept("fpm: " + agent.staleRoutes() + " route(s) learnt from FRR before the restart kept (stale) for " +
-            graceMs + " ms until zebra announces them again");
-        final Thread timer = new Thread(() ->
-        {
-            try
-            {
-                Thread.sleep(graceMs);
-            }
-            catch (final InterruptedException ex)
-            {
-                return; // closing
-            }
-            final int flushed = agent.flushStale();
-            log.accept("fpm: restart grace period over, " + flushed + " stale route(s) zebra did not announce again " +
-                "removed");
-        }, "vbgw-stale-routes");
-        timer.setDaemon(true);
-        staleTimer = timer;
-        timer.start();
     }
 
     public Rib rib()

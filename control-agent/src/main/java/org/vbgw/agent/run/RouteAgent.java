@@ -61,6 +61,7 @@ public final class RouteAgent
     private final Rib rib;
     private final Path apiRoutesFile;
     private final Map<IpPrefix, ApiRoute> apiRoutes = new LinkedHashMap<>();
+    private Thread staleTimer;
     private GatewayConfig config;
     private Map<String, Integer> vifIds;
     private ConfigRoutes configRoutes;
@@ -176,6 +177,45 @@ public final class RouteAgent
         {
             writer.transactionEnd();
         }
+    }
+
+    /**
+     * The routes kept stale from before this start get zebra's grace period to be announced again over FPM (the
+     * time the FPM server gives them after a lost session too); those not announced by then are removed, on a
+     * daemon thread of its own ({@link #staleTimer()}, interrupted to cancel). zebra's FPM stream has no end-of-table
+     * marker, so the timer is the end of its replay. Does nothing when no route is stale.
+     */
+    public synchronized void flushStaleAfter(final long graceMs, final java.util.function.Consumer<String> log)
+    {
+        if (rib.staleCount() == 0 || staleTimer != null)
+        {
+            return;
+        }
+        log.accept("fpm: " + rib.staleCount() + " route(s) learnt from FRR before the restart kept (stale) for " +
+            graceMs + " ms until zebra announces them again");
+        final Thread timer = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(graceMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                return; // closing
+            }
+            final int flushed = flushStale();
+            log.accept("fpm: restart grace period over, " + flushed + " stale route(s) zebra did not announce again " +
+                "removed");
+        }, "vbgw-stale-routes");
+        timer.setDaemon(true);
+        staleTimer = timer;
+        timer.start();
+    }
+
+    /** The timer of {@link #flushStaleAfter}, null when none was started. */
+    public synchronized Thread staleTimer()
+    {
+        return staleTimer;
     }
 
     /** Adds or replaces an operator's route; next hops are addresses in a VIF's interconnect subnet. */
