@@ -40,8 +40,12 @@ final class NextHopGroups
     {
     }
 
-    /** A path list as a candidate gives it: the cache's key. Order matters here (a second order is a second alias). */
-    private record PathSet(List<RibPath> paths, int backup, int origin)
+    /**
+     * A path list as a candidate gives it: the cache's key. Order matters here (a second order is a second alias).
+     * The family is part of it: an attached path names no address, so the IPv4 and IPv6 subnets of one VIF give
+     * equal path lists that need next hops (and groups) of their own family.
+     */
+    private record PathSet(List<RibPath> paths, int backup, int origin, boolean ipv6)
     {
     }
 
@@ -106,7 +110,7 @@ final class NextHopGroups
         final int distance)
     {
         final int origin = origin(source, distance);
-        final PathSet pathSet = new PathSet(paths, backup, origin);
+        final PathSet pathSet = new PathSet(paths, backup, origin, prefix.ipv6());
         final Group cached = byPaths.get(pathSet);
         if (cached != null)
         {

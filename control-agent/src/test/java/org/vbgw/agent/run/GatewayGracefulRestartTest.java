@@ -49,13 +49,16 @@ class GatewayGracefulRestartTest
             Dataplane.Config.defaults());
     }
 
-    /** zebra's session: next hop 1 via 10.0.0.6 (on a VIF's subnet), then a BGP route per prefix through it. */
-    private static void announce(final FpmServer server, final IpPrefix... prefixes) throws Exception
+    /**
+     * zebra's session: next hop 1 via 10.0.0.6 (on a VIF's subnet), then a BGP route per prefix through it. The
+     * session stays open (the caller closes it), as zebra's does: a closed one starts the FPM server's own grace.
+     */
+    private static Socket announce(final FpmServer server, final IpPrefix... prefixes) throws Exception
     {
         // Published after the frames' routes reached the RIB.
         final long before = server.counters().get(FpmCounters.NEW_ROUTE);
         final FpmFrameWriter w = new FpmFrameWriter(5);
-        try (Socket zebra = new Socket())
+        final Socket zebra = new Socket();
         {
             zebra.connect(server.localAddress());
             final OutputStream out = zebra.getOutputStream();
@@ -73,6 +76,7 @@ class GatewayGracefulRestartTest
                 Thread.sleep(10);
             }
         }
+        return zebra;
     }
 
     private static boolean forwards(final GatewayRuntime rt, final IpPrefix prefix)
@@ -102,7 +106,7 @@ class GatewayGracefulRestartTest
         {
             rt.applyJournal();
             final FpmServer fpmServer = rt.startFpm(options, log::add);
-            announce(fpmServer, KEPT, DROPPED);
+            announce(fpmServer, KEPT, DROPPED).close();
             assertTrue(forwards(rt, KEPT) && forwards(rt, DROPPED), "zebra's routes are in the FIB: " + log + " " + fpmServer.counters());
             if (snapshot)
             {
@@ -122,7 +126,7 @@ class GatewayGracefulRestartTest
             assertTrue(forwards(rt, DROPPED), "still forwarded: the grace period is running");
 
             // zebra reconnects and replays only one of them, unchanged: nothing is written for it.
-            announce(server, KEPT);
+            final Socket zebra = announce(server, KEPT);
             final long deadline = System.nanoTime() + 5_000_000_000L;
             while (rt.agent().staleRoutes() != 1 && System.nanoTime() < deadline)
             {
@@ -147,6 +151,7 @@ class GatewayGracefulRestartTest
             assertTrue(log.stream().anyMatch(l -> l.contains("1 stale route(s) zebra did not announce again removed")),
                 log.toString());
             assertNotEquals(before, rt.journal().lastIndex());
+            zebra.close();
         }
     }
 }
