@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The RIB as it was before the per-prefix entry and the path-set cache (commit 18eb8b6's parent), kept unchanged
+ * The RIB as it was before the per-prefix entry and the path-set cache (as of e43b64d, before graceful restart and this rewrite), kept unchanged
  * but for what a benchmark does not call (adopt, sweep, listing), so {@link RibBenchmark} measures old and new side by
  * side in one JVM.
  */
