@@ -127,6 +127,8 @@ public final class Dataplane implements AutoCloseable
     private final NeighbourTable neighbours;
     private final PuntReceiver puntReceiver;
     private final CountersFile countersFile;
+    /** Epoch milliseconds at construction, for a data plane without a counters file. */
+    private final long startTimeMs = System.currentTimeMillis();
     private final CountersManager counters;
     private final ControlCounters controlCounters;
     private final Worker[] workers;
@@ -289,6 +291,15 @@ public final class Dataplane implements AutoCloseable
     }
 
     /** Publishes a counter fed from a control-side source (detectors, the journal applier). Control thread. */
+    /**
+     * When this data plane started (epoch milliseconds; its counters count from then), as its counters file's
+     * header says when it has one.
+     */
+    public long startTimeMs()
+    {
+        return countersFile != null ? countersFile.startTimeMs() : startTimeMs;
+    }
+
     public void addControlCounter(final String label, final int kind, final java.util.function.LongSupplier source)
     {
         controlCounters.add(label, kind, source);

@@ -11,6 +11,11 @@ import org.vbgw.agent.journal.FibJournal;
 import org.vbgw.agent.rib.RibPath;
 import org.vbgw.agent.rib.RibRoute;
 import org.vbgw.agent.run.ConfigReload;
+import org.vbgw.agent.run.DataplaneEpoch;
+import org.vbgw.agent.run.FpmFeed;
+import org.vbgw.agent.fpm.FpmCounters;
+import org.vbgw.agent.fpm.FpmOptions;
+import org.vbgw.agent.fpm.FpmServer;
 import org.vbgw.agent.run.GatewayRuntime;
 import org.vbgw.agent.run.RouteAgent;
 import org.vbgw.agent.run.VifIds;
@@ -41,7 +46,8 @@ final class AgentRole
     }
 
     static int run(final Path configFile, final ConfigCheck check, final Path stateDir, final String http,
-        final PrintWriter out) throws Exception
+        final Path countersFile, final FpmOptions fpmOptions, final PrintWriter out, final PrintWriter err)
+        throws Exception
     {
         final GatewayConfig config = check.config();
         final Path journalDir = stateDir.resolve("journal");
@@ -57,7 +63,26 @@ final class AgentRole
             outcome.routesAdopted(), outcome.prefixesTouched(), outcome.routesRemoved(), outcome.journalEntries());
         outcome.notes().forEach(n -> out.println("note: " + n));
         final ConfigReload.Target reload = next -> reload(agent, config, next);
+        final FpmServer fpm = fpmOptions == null ? null : FpmFeed.start(agent, () -> config, () -> ids, fpmOptions,
+            new FpmCounters(), line ->
+            {
+                synchronized (err)
+                {
+                    err.println(line);
+                    err.flush();
+                }
+            });
         final ApiServer api = "off".equals(http) ? null : api(http, agent, configFile, reload);
+        // The data plane is another process: when it restarts, its counters start again from zero, and the
+        // operator reading this log must learn it here too.
+        new DataplaneEpoch(countersFile).watch(1_000, line ->
+        {
+            synchronized (out)
+            {
+                out.println("vbgw agent: " + line);
+                out.flush();
+            }
+        });
         final CountDownLatch stopped = new CountDownLatch(1);
         RunCommand.onHangup(configFile, reload, out);
         Runtime.getRuntime().addShutdownHook(new Thread(() ->
@@ -66,11 +91,25 @@ final class AgentRole
             {
                 api.close();
             }
-            journal.close();
+            if (fpm != null)
+            {
+                fpm.close();
+            }
+            final Thread timer = agent.staleTimer();
+            if (timer != null)
+            {
+                timer.interrupt();
+            }
+            synchronized (agent)
+            {
+                // A stale flush under way holds the agent's lock: the journal closes after it.
+                journal.close();
+            }
             stopped.countDown();
         }, "vbgw-shutdown"));
         out.println("vbgw agent running: journal in " + journalDir +
-            (api != null ? "; http://" + http + "/api/{routes,reload}" : ""));
+            (api != null ? "; http://" + http + "/api/{routes,reload}" : "") +
+            (fpm != null ? "; FPM (zebra) on " + fpm.localAddress() : ""));
         out.flush();
         stopped.await();
         return 0;
@@ -138,7 +177,7 @@ final class AgentRole
                     p.vifId() + "}");
             }
             items.add("{\"prefix\":\"" + r.prefix() + "\",\"group\":" + r.groupId() + ",\"source\":\"" +
-                r.source().name().toLowerCase() + "\",\"nexthops\":" + hops + "}");
+                r.source().name().toLowerCase() + "\",\"stale\":" + r.stale() + ",\"nexthops\":" + hops + "}");
         }
         return items.toString();
     }

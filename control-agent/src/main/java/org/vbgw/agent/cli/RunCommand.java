@@ -115,7 +115,12 @@ public final class RunCommand implements Callable<Integer>
         check.warnings().stream().map(Diagnostic::toString).forEach(out::println);
         if (role == Role.agent)
         {
-            return AgentRole.run(configFile, check, stateDir, http, out);
+            // zebra may feed an agent alone too (the operator's own FRR, pointed at --fpm): BGP routes then survive
+            // the agent's restarts as they survive the gateway's.
+            final org.vbgw.agent.fpm.FpmOptions fpmOptions = !spec.commandLine().getParseResult().hasMatchedOption("--fpm")
+                ? null : new org.vbgw.agent.fpm.FpmOptions(org.vbgw.agent.fpm.FpmOptions.parseAddress(fpm),
+                fpmProtocols.stream().map(org.vbgw.agent.fpm.Netlink::protocolNumber).toList(), fpmGraceS * 1000);
+            return AgentRole.run(configFile, check, stateDir, http, countersFile, fpmOptions, out, err);
         }
         final Dataplane.Config dpConfig = Dataplane.Config.defaults().withWorkers(workers).withCountersFile(countersFile);
         final GatewayRuntime runtime = new GatewayRuntime(check.config(), stateDir.resolve("journal"),

@@ -89,7 +89,19 @@ public final class ShowCommand implements Callable<Integer>
         }
         else
         {
-            table(out, new ObjectMapper().readTree(body), columns);
+            final JsonNode rows = new ObjectMapper().readTree(body);
+            if (columns == COUNTERS)
+            {
+                for (final JsonNode row : rows)
+                {
+                    if (org.vbgw.agent.run.GatewayRuntime.START_TIME_COUNTER.equals(row.path("label").asText()) &&
+                        row.path("value").asLong() > 0)
+                    {
+                        out.println(org.vbgw.agent.run.DataplaneEpoch.since(row.path("value").asLong() * 1000));
+                    }
+                }
+            }
+            table(out, rows, columns);
         }
         out.flush();
         return 0;

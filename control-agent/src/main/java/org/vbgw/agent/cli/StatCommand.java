@@ -1,6 +1,7 @@
 package org.vbgw.agent.cli;
 
 import org.vbgw.dataplane.counters.CounterKind;
+import org.vbgw.agent.run.DataplaneEpoch;
 import org.vbgw.dataplane.counters.CountersFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,10 +48,28 @@ public final class StatCommand implements Callable<Integer>
     public Integer call() throws Exception
     {
         final PrintWriter out = spec.commandLine().getOut();
-        try (CountersFile file = CountersFile.openForReading(countersFile))
+        CountersFile file = CountersFile.openForReading(countersFile);
+        try
         {
             do
             {
+                final long now = CountersFile.startTimeMs(countersFile);
+                if (now >= 0 && now != file.startTimeMs())
+                {
+                    // A restarted data plane made a new file; the old mapping would show the dead one's counters.
+                    final long before = file.startTimeMs();
+                    file.close();
+                    file = CountersFile.openForReading(countersFile);
+                    if (!json)
+                    {
+                        out.println("the data plane restarted at " + DataplaneEpoch.format(now) + " (it was running " +
+                            "since " + DataplaneEpoch.format(before) + "): its counters started again from zero");
+                    }
+                }
+                if (!json)
+                {
+                    out.println(DataplaneEpoch.since(file.startTimeMs()));
+                }
                 print(out, read(file));
                 out.flush();
                 if (watchSeconds > 0)
@@ -60,13 +79,21 @@ public final class StatCommand implements Callable<Integer>
             }
             while (watchSeconds > 0);
         }
+        finally
+        {
+            file.close();
+        }
         return 0;
     }
 
-    /** Sums counters per (kind, label without its worker id). */
+    /**
+     * Sums counters per (kind, label without its worker id); the data plane's start time (epoch ms) comes first, as
+     * {@code dataplane / start_time_ms}, so a script sees a reset as a new start time rather than counters going back.
+     */
     static Map<String, Map<String, Long>> read(final CountersFile file)
     {
         final Map<String, Map<String, Long>> byKind = new TreeMap<>();
+        byKind.computeIfAbsent("dataplane", k -> new TreeMap<>()).put("start_time_ms", file.startTimeMs());
         file.reader().forEach((value, id, label) ->
         {
             final int typeId = file.reader().getCounterTypeId(id);
@@ -81,7 +108,8 @@ public final class StatCommand implements Callable<Integer>
         final Map<String, Map<String, Long>> byKind = new TreeMap<>();
         everything.forEach((kind, counters) -> counters.forEach((label, value) ->
         {
-            if (all || value != 0)
+            // The table says the start time in words above it; JSON keeps the number.
+            if ((all || value != 0) && (json || !"dataplane".equals(kind)))
             {
                 byKind.computeIfAbsent(kind, k -> new TreeMap<>()).put(label, value);
             }

@@ -190,7 +190,7 @@ public final class GatewayViews
                     : str(IpPrefix.format(p.gateway().ipv6(), p.gateway().hi(), p.gateway().lo()))) + ",\"weight\":" + p.weight() + "}");
             }
             items.add("{\"prefix\":" + str(r.prefix().toString()) + ",\"source\":" + str(r.source().name()) +
-                ",\"distance\":" + r.distance() + ",\"installed\":" + r.installed() + ",\"paths\":" + paths + "}");
+                ",\"distance\":" + r.distance() + ",\"installed\":" + r.installed() + ",\"stale\":" + r.stale() + ",\"paths\":" + paths + "}");
         }
         return items.toString();
     }

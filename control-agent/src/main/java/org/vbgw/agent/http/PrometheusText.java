@@ -84,7 +84,7 @@ public final class PrometheusText
     /** Counts of things present now go up and down; everything else only goes up. */
     private static boolean isGauge(final String family)
     {
-        return family.equals("vbgw_fib_routes") || family.equals("vbgw_fib_next_hops") ||
+        return family.equals("vbgw_fib_routes") || family.equals("vbgw_dataplane_start_time_seconds") || family.equals("vbgw_fib_next_hops") ||
             family.equals("vbgw_neighbour_entries") || family.equals("vbgw_fib_next_hops_capacity") ||
             family.equals("vbgw_neighbour_capacity") || org.vbgw.agent.fpm.FpmCounters.isGauge(family);
     }

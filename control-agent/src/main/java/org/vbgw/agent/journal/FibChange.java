@@ -42,6 +42,12 @@ public final class FibChange
     public static final int CAUSE_RESOLUTION = 4;
     public static final int CAUSE_ROUTING = 5;
 
+    /**
+     * A group entry's origin (after its members: a source byte and a distance byte, both optional, so entries
+     * written before them still read) when the writer did not say. Other values are the RIB's route source codes.
+     */
+    public static final int SOURCE_UNKNOWN = 0;
+
     /** A group has at most this many members; bounds the decoder's reusable arrays. */
     public static final int MAX_GROUP_MEMBERS = 1024;
 

@@ -37,12 +37,13 @@ public final class FibChangeDecoder
     // NEXT_HOP_STATE: id, alive, cause
     static final int NEXT_HOP_ALIVE_OFFSET = BODY_OFFSET + 4;
     static final int NEXT_HOP_CAUSE_OFFSET = BODY_OFFSET + 5;
-    // GROUP: id, backup, member count, {next hop, weight} ...
+    // GROUP: id, backup, member count, {next hop, weight} ..., [source, distance]
     static final int GROUP_ID_OFFSET = BODY_OFFSET;
     static final int GROUP_BACKUP_OFFSET = BODY_OFFSET + 4;
     static final int GROUP_COUNT_OFFSET = BODY_OFFSET + 8;
     static final int GROUP_MEMBERS_OFFSET = BODY_OFFSET + 12;
     static final int GROUP_MEMBER_LENGTH = 8;
+    static final int GROUP_ORIGIN_LENGTH = 2;
     // ROUTE, ROUTE_REMOVED: address, length, [group]
     static final int ROUTE_ADDRESS_OFFSET = BODY_OFFSET;
     static final int ROUTE_LENGTH_OFFSET = BODY_OFFSET + ADDRESS_LENGTH;
@@ -75,7 +76,8 @@ public final class FibChangeDecoder
     }
 
     /** The longest entry: a group with every member. */
-    static final int MAX_LENGTH = GROUP_MEMBERS_OFFSET + FibChange.MAX_GROUP_MEMBERS * GROUP_MEMBER_LENGTH + CRC_LENGTH;
+    static final int MAX_LENGTH = GROUP_MEMBERS_OFFSET + FibChange.MAX_GROUP_MEMBERS * GROUP_MEMBER_LENGTH +
+        GROUP_ORIGIN_LENGTH + CRC_LENGTH;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
 
@@ -165,12 +167,16 @@ public final class FibChangeDecoder
                 {
                     return "group " + id + " entry too short for its " + n + " members";
                 }
-                for (int i = 0, at = GROUP_MEMBERS_OFFSET; i < n; i++, at += GROUP_MEMBER_LENGTH)
+                int at = GROUP_MEMBERS_OFFSET;
+                for (int i = 0; i < n; i++, at += GROUP_MEMBER_LENGTH)
                 {
                     nextHops[i] = e.getInt(at, ORDER);
                     weights[i] = e.getInt(at + 4, ORDER);
                 }
-                handler.onGroup(index, ts, id, nextHops, weights, n, e.getInt(GROUP_BACKUP_OFFSET, ORDER));
+                // The origin came later than the format: an entry without it is an older writer's, origin unknown.
+                final boolean hasOrigin = bodyEnd >= at + GROUP_ORIGIN_LENGTH;
+                handler.onGroup(index, ts, id, nextHops, weights, n, e.getInt(GROUP_BACKUP_OFFSET, ORDER),
+                    hasOrigin ? e.getByte(at) & 0xFF : FibChange.SOURCE_UNKNOWN, hasOrigin ? e.getByte(at + 1) & 0xFF : 0);
             }
             case FibChange.GROUP_REMOVED -> handler.onGroupRemoved(index, ts, e.getInt(GROUP_ID_OFFSET, ORDER));
             case FibChange.ROUTE -> handler.onRoute(index, ts, ipv6(e, ROUTE_ADDRESS_OFFSET),

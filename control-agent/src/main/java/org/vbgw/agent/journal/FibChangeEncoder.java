@@ -69,6 +69,18 @@ public final class FibChangeEncoder implements FibWriter
     public long group(final int groupId, final int[] nextHopIds, final int[] weights, final int memberCount,
         final int backupGroupId)
     {
+        return group(groupId, nextHopIds, weights, memberCount, backupGroupId, FibChange.SOURCE_UNKNOWN, 0);
+    }
+
+    @Override
+    public long group(final int groupId, final int[] nextHopIds, final int[] weights, final int memberCount,
+        final int backupGroupId, final int source, final int distance)
+    {
+        if (source < 0 || source > 255 || distance < 0 || distance > 255)
+        {
+            throw new IllegalArgumentException("group " + groupId + ": source " + source + " / distance " + distance +
+                " out of range 0..255");
+        }
         if (memberCount < 0 || memberCount > FibChange.MAX_GROUP_MEMBERS)
         {
             throw new IllegalArgumentException("group " + groupId + ": " + memberCount + " members (max " +
@@ -79,6 +91,7 @@ public final class FibChangeEncoder implements FibWriter
         {
             out.writeInt(nextHopIds[i]).writeInt(weights[i]);
         }
+        out.writeByte((byte)source).writeByte((byte)distance);
         return seal();
     }
 

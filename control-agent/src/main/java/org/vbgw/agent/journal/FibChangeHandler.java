@@ -19,6 +19,17 @@ public interface FibChangeHandler
     void onGroup(long index, long timestampNs, int groupId, int[] nextHopIds, int[] weights, int memberCount,
         int backupGroupId);
 
+    /**
+     * A group with the origin the RIB recorded for it (see {@link FibWriter#group(int, int[], int[], int, int, int,
+     * int)}); {@code source} is {@link FibChange#SOURCE_UNKNOWN} in entries written before origins were recorded.
+     * Handlers that do not need the origin get {@link #onGroup(long, long, int, int[], int[], int, int)}.
+     */
+    default void onGroup(final long index, final long timestampNs, final int groupId, final int[] nextHopIds,
+        final int[] weights, final int memberCount, final int backupGroupId, final int source, final int distance)
+    {
+        onGroup(index, timestampNs, groupId, nextHopIds, weights, memberCount, backupGroupId);
+    }
+
     void onGroupRemoved(long index, long timestampNs, int groupId);
 
     void onRoute(long index, long timestampNs, boolean ipv6, long hi, long lo, int length, int groupId);

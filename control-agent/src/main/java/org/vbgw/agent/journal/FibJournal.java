@@ -119,6 +119,18 @@ public final class FibJournal implements FibWriter, AutoCloseable
     }
 
     @Override
+    public long group(final int groupId, final int[] nextHopIds, final int[] weights, final int memberCount,
+        final int backupGroupId, final int source, final int distance)
+    {
+        try (DocumentContext dc = appender.writingDocument())
+        {
+            encoder.target(dc.wire().bytes()).group(groupId, nextHopIds, weights, memberCount, backupGroupId, source,
+                distance);
+        }
+        return appender.lastIndexAppended();
+    }
+
+    @Override
     public long groupRemoved(final int groupId)
     {
         try (DocumentContext dc = appender.writingDocument())

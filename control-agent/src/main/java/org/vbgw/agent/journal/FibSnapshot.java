@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 import java.util.zip.CRC32C;
 
 /**
@@ -46,6 +47,17 @@ public final class FibSnapshot
      * @return the number of entries written.
      */
     public static int write(final Path file, final long journalIndex, final Dataplane dataplane) throws IOException
+    {
+        return write(file, journalIndex, dataplane, id -> 0);
+    }
+
+    /**
+     * As {@link #write(Path, long, Dataplane)}, with each group's origin (source code << 8 | distance, 0 when
+     * unknown) as the journal gave it, so an agent that restarts from the snapshot still knows which routes a
+     * routing protocol will announce again.
+     */
+    public static int write(final Path file, final long journalIndex, final Dataplane dataplane,
+        final IntUnaryOperator groupOrigin) throws IOException
     {
         final Fib fib = dataplane.fib();
         final Bytes<ByteBuffer> body = Bytes.elasticHeapByteBuffer(1 << 16);
@@ -89,7 +101,9 @@ public final class FibSnapshot
                     g.backupGroupId() >= NeighbourResolver.FIRST_HOST_GROUP_ID)
                 {
                     final int[] members = g.nextHopIds();
-                    encoder.target(entry).group(g.id(), members, g.weights(), members.length, g.backupGroupId());
+                    final int origin = groupOrigin.applyAsInt(g.id());
+                    encoder.target(entry).group(g.id(), members, g.weights(), members.length, g.backupGroupId(),
+                        origin >>> 8 & 0xFF, origin & 0xFF);
                     append.run();
                     written.add(g.id());
                     it.remove();

@@ -15,6 +15,18 @@ public interface FibWriter
 
     long group(int groupId, int[] nextHopIds, int[] weights, int memberCount, int backupGroupId);
 
+    /**
+     * A group with the origin of the routes that use it: the {@code source} code of the RIB's route source
+     * ({@link FibChange#SOURCE_UNKNOWN} when not known) and its administrative distance. The journal records them
+     * so an agent that restarts knows which routes a routing protocol will announce again (and keeps them, stale,
+     * until it does); the data plane ignores them. Writers that do not record origins drop them.
+     */
+    default long group(final int groupId, final int[] nextHopIds, final int[] weights, final int memberCount,
+        final int backupGroupId, final int source, final int distance)
+    {
+        return group(groupId, nextHopIds, weights, memberCount, backupGroupId);
+    }
+
     long groupRemoved(int groupId);
 
     long route(boolean ipv6, long hi, long lo, int length, int groupId);

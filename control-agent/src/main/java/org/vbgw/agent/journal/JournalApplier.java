@@ -38,6 +38,11 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     private Path snapshotFile;
     private long appliedAtSnapshot;
     private boolean corruptionReported;
+    /**
+     * The origin (source code << 8 | distance) the journal gave each group, by group id, for the snapshot: the FIB
+     * has no use for it, but an agent restarting from a snapshot needs it. Control thread.
+     */
+    private int[] groupOrigins = new int[64];
     /** During a replay into an empty FIB: the routes to bulk-load at its end. Control thread. */
     private BulkRouteLoad bulk;
 
@@ -144,7 +149,7 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     /** Writes a snapshot of what has been applied so far. Control thread. */
     public int snapshot(final Path file) throws IOException
     {
-        final int n = FibSnapshot.write(file, lastIndex, dataplane);
+        final int n = FibSnapshot.write(file, lastIndex, dataplane, this::groupOrigin);
         appliedAtSnapshot = applied;
         return n;
     }
@@ -269,6 +274,27 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
         catch (final RuntimeException ex)
         {
             refuse(index, "next hop " + id + " state", ex);
+        }
+    }
+
+    /** The origin the journal gave group {@code id} (source code << 8 | distance), 0 when none. */
+    int groupOrigin(final int id)
+    {
+        return id >= 0 && id < groupOrigins.length ? groupOrigins[id] : 0;
+    }
+
+    @Override
+    public void onGroup(final long index, final long ts, final int id, final int[] nextHopIds, final int[] weights,
+        final int memberCount, final int backupGroupId, final int source, final int distance)
+    {
+        onGroup(index, ts, id, nextHopIds, weights, memberCount, backupGroupId);
+        if (id >= 0 && id <= Fib.MAX_GROUP_ID && fib().group(id) != null)
+        {
+            if (id >= groupOrigins.length)
+            {
+                groupOrigins = Arrays.copyOf(groupOrigins, Math.max(id + 1, groupOrigins.length * 2));
+            }
+            groupOrigins[id] = source << 8 | distance;
         }
     }
 

@@ -26,20 +26,24 @@ public final class JournalState implements FibChangeHandler
     {
     }
 
-    /** A group as the journal defined it; members and weights in entry order. */
-    public record GroupEntry(int[] nextHopIds, int[] weights, int backupGroupId)
+    /**
+     * A group as the journal defined it; members and weights in entry order; the origin of the routes using it
+     * ({@code source} {@link FibChange#SOURCE_UNKNOWN} when the entry did not record one).
+     */
+    public record GroupEntry(int[] nextHopIds, int[] weights, int backupGroupId, int source, int distance)
     {
         @Override
         public boolean equals(final Object o)
         {
-            return o instanceof GroupEntry g && g.backupGroupId == backupGroupId &&
-                Arrays.equals(g.nextHopIds, nextHopIds) && Arrays.equals(g.weights, weights);
+            return o instanceof GroupEntry g && g.backupGroupId == backupGroupId && g.source == source &&
+                g.distance == distance && Arrays.equals(g.nextHopIds, nextHopIds) && Arrays.equals(g.weights, weights);
         }
 
         @Override
         public int hashCode()
         {
-            return 31 * (31 * Arrays.hashCode(nextHopIds) + Arrays.hashCode(weights)) + backupGroupId;
+            return 31 * (31 * (31 * Arrays.hashCode(nextHopIds) + Arrays.hashCode(weights)) + backupGroupId) +
+                (source << 8 | distance);
         }
     }
 
@@ -147,8 +151,15 @@ public final class JournalState implements FibChangeHandler
     public void onGroup(final long index, final long ts, final int id, final int[] nextHopIds, final int[] weights,
         final int memberCount, final int backupGroupId)
     {
+        onGroup(index, ts, id, nextHopIds, weights, memberCount, backupGroupId, FibChange.SOURCE_UNKNOWN, 0);
+    }
+
+    @Override
+    public void onGroup(final long index, final long ts, final int id, final int[] nextHopIds, final int[] weights,
+        final int memberCount, final int backupGroupId, final int source, final int distance)
+    {
         groups.put(id, new GroupEntry(Arrays.copyOf(nextHopIds, memberCount), Arrays.copyOf(weights, memberCount),
-            backupGroupId));
+            backupGroupId, source, distance));
         seen(index);
     }
 

@@ -9,8 +9,9 @@ import java.util.List;
  *
  * @param installed true for the best candidate, which the FIB forwards with.
  * @param groupId   the FIB next-hop group of an installed route, else -1.
+ * @param stale     kept from before the agent's restart until its source announces it again or the grace ends.
  */
 public record RibRoute(IpPrefix prefix, RouteSource source, int distance, List<RibPath> paths, boolean installed,
-    int groupId)
+    int groupId, boolean stale)
 {
 }

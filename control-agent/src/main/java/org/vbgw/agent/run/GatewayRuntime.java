@@ -40,6 +40,8 @@ public final class GatewayRuntime implements AutoCloseable
 {
     /** Journal entries between two snapshots: bounds replay after a restart to a snapshot and this tail. */
     static final long SNAPSHOT_EVERY = 100_000;
+    /** The counter holding the data plane's start time in epoch seconds ({@code vbgw_dataplane_start_time_seconds}). */
+    public static final String START_TIME_COUNTER = "dataplane start_time_seconds";
 
     private GatewayConfig config;
     private final Dataplane dataplane;
@@ -59,6 +61,8 @@ public final class GatewayRuntime implements AutoCloseable
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
     private org.vbgw.agent.fpm.FpmServer fpm;
     private FrrDaemons frr;
+    /** Removes the routes kept stale from before a restart when zebra's grace period ends; null when none. */
+    private Thread staleTimer;
     private volatile RouteAgent.Outcome lastOutcome;
 
     /**
@@ -114,6 +118,10 @@ public final class GatewayRuntime implements AutoCloseable
         // The sizes beside the fill levels, so an alert can say "near capacity" without knowing the build's defaults.
         dataplane.addControlCounter("fib next_hops_capacity", CounterKind.WORKER, dpConfig::maxNextHops);
         dataplane.addControlCounter("neighbour capacity", CounterKind.PUNT, dpConfig::neighbourCapacity);
+        // Prometheus' convention (process_start_time_seconds): counters reset at a restart, and the start time says
+        // so to rate() and to anyone reading the counters.
+        final long startSeconds = dataplane.startTimeMs() / 1000;
+        dataplane.addControlCounter(START_TIME_COUNTER, CounterKind.WORKER, () -> startSeconds);
         buildVifs(portIndex, opened[0]);
         for (final Vif vif : vifs)
         {
@@ -352,6 +360,16 @@ public final class GatewayRuntime implements AutoCloseable
         {
             VifLiveness.start(dataplane, vifIds.get(v.name()), v, notes::add);
         }
+        final boolean feedsRib;
+        synchronized (this)
+        {
+            feedsRib = fpm != null;
+        }
+        if (agent != null && !feedsRib && agent.staleRoutes() > 0)
+        {
+            // No FPM server: nothing will announce BGP's or FRR's routes from before the restart again.
+            notes.add(agent.flushStale() + " route(s) learnt from FRR before the restart removed: no FPM server runs");
+        }
         dataplane.start();
     }
 
@@ -415,23 +433,11 @@ public final class GatewayRuntime implements AutoCloseable
         {
             throw new IllegalStateException("the FPM server is already running on " + fpm.localAddress());
         }
-        final Map<String, Integer> taps = new HashMap<>();
-        vifs.forEach(v -> taps.put(new HostTapSpec(v.name(), 0, 0, List.of()).interfaceName(), v.id()));
         final var counters = new org.vbgw.agent.fpm.FpmCounters();
-        final var table = new org.vbgw.agent.fpm.FpmRouteTable(new org.vbgw.agent.fpm.TapVifResolver(taps, gw ->
-        {
-            try
-            {
-                return ConfigRoutes.vifFor(config, vifIds, gw);
-            }
-            catch (final IllegalArgumentException ex)
-            {
-                return org.vbgw.agent.fpm.VifResolver.NO_VIF;
-            }
-        }), this::changeRib, options.protocols(), counters, log);
         dataplane.run(() -> counters.forEach((label, value) ->
             dataplane.addControlCounter(label, org.vbgw.agent.fpm.FpmCounters.COUNTER_KIND, value)));
-        fpm = new org.vbgw.agent.fpm.FpmServer(options, table, counters, log);
+        fpm = FpmFeed.start(agent(), () -> config, () -> vifIds, options, counters, log);
+        staleTimer = agent.staleTimer();
         return fpm;
     }
 
@@ -493,10 +499,25 @@ public final class GatewayRuntime implements AutoCloseable
     {
         final FrrDaemons routing;
         final org.vbgw.agent.fpm.FpmServer fpmServer;
+        final Thread timer;
         synchronized (this)
         {
             routing = frr;
             fpmServer = fpm;
+            timer = staleTimer;
+        }
+        if (timer != null)
+        {
+            timer.interrupt();
+            try
+            {
+                // A flush under way finishes before the journal closes under it.
+                timer.join(5_000);
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+            }
         }
         if (routing != null)
         {

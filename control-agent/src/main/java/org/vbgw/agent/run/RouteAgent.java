@@ -16,10 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The agent: the RIB, filled from the config and the operator's routes, programming the FIB through the
@@ -29,7 +31,10 @@ import java.util.Objects;
  * <b>Start = reconcile.</b> The agent never assumes the FIB is empty: it reads what the journal says the FIB holds
  * ({@link JournalState}), adopts it into the RIB, adds the config's routes and the operator's saved ones, and
  * removes only what is no longer wanted. A restart with the same config therefore writes nothing, and the data
- * plane forwards on, undisturbed, while the agent is away and while it comes back.
+ * plane forwards on, undisturbed, while the agent is away and while it comes back. Routes the journal records as
+ * learnt from BGP or FRR ({@link #RELEARNED}) are not the agent's to re-derive: they stay, stale, until zebra
+ * announces them again over FPM, and {@link #flushStale()} removes the ones it did not once the grace period is
+ * over (a graceful restart, as a BGP speaker keeps a restarting peer's routes).
  * <p>
  * <b>Reload</b> gives the RIB only the prefixes whose candidates changed; the RIB writes only groups and routes
  * that change as a result. Methods are synchronized: the RIB and the journal's appender have one writer at a time
@@ -47,10 +52,16 @@ public final class RouteAgent
     {
     }
 
+    /** Sources whose routes come back on their own after a restart (zebra replays its table over FPM). */
+    public static final Set<RouteSource> RELEARNED = EnumSet.of(RouteSource.EBGP, RouteSource.IBGP, RouteSource.FRR);
+
     private final FibJournal journal;
+    /** The RIB's writer: the journal, with transactions begun only when they hold a change. */
+    private final LazyTransactionWriter writer;
     private final Rib rib;
     private final Path apiRoutesFile;
     private final Map<IpPrefix, ApiRoute> apiRoutes = new LinkedHashMap<>();
+    private Thread staleTimer;
     private GatewayConfig config;
     private Map<String, Integer> vifIds;
     private ConfigRoutes configRoutes;
@@ -64,7 +75,8 @@ public final class RouteAgent
         this.config = config;
         this.vifIds = Map.copyOf(vifIds);
         this.journal = journal;
-        this.rib = new Rib(journal);
+        this.writer = new LazyTransactionWriter(journal);
+        this.rib = new Rib(writer);
         this.apiRoutesFile = apiRoutesFile;
     }
 
@@ -86,7 +98,7 @@ public final class RouteAgent
         final long before = journal.lastIndex();
         final long written = countWritten(before, () ->
         {
-            rib.adopt(state);
+            rib.adopt(state, RELEARNED);
             configRoutes = ConfigRoutes.of(config, vifIds);
             configRoutes.programInto(rib);
         });
@@ -138,6 +150,74 @@ public final class RouteAgent
         return new Outcome(0, touched[0], 0, entries + api, notes);
     }
 
+    /** Routes kept from before the start that their protocol has not announced again yet. */
+    public synchronized int staleRoutes()
+    {
+        return rib.staleCount();
+    }
+
+    /**
+     * The grace period is over (or nothing will announce the stale routes again): removes the stale routes no
+     * protocol announced again, as one journal transaction.
+     *
+     * @return how many were removed.
+     */
+    public synchronized int flushStale()
+    {
+        if (rib.staleCount() == 0)
+        {
+            return 0;
+        }
+        writer.transactionBegin();
+        try
+        {
+            return rib.sweepStale();
+        }
+        finally
+        {
+            writer.transactionEnd();
+        }
+    }
+
+    /**
+     * The routes kept stale from before this start get zebra's grace period to be announced again over FPM (the
+     * time the FPM server gives them after a lost session too); those not announced by then are removed, on a
+     * daemon thread of its own ({@link #staleTimer()}, interrupted to cancel). zebra's FPM stream has no end-of-table
+     * marker, so the timer is the end of its replay. Does nothing when no route is stale.
+     */
+    public synchronized void flushStaleAfter(final long graceMs, final java.util.function.Consumer<String> log)
+    {
+        if (rib.staleCount() == 0 || staleTimer != null)
+        {
+            return;
+        }
+        log.accept("fpm: " + rib.staleCount() + " route(s) learnt from FRR before the restart kept (stale) for " +
+            graceMs + " ms until zebra announces them again");
+        final Thread timer = new Thread(() ->
+        {
+            try
+            {
+                Thread.sleep(graceMs);
+            }
+            catch (final InterruptedException ex)
+            {
+                return; // closing
+            }
+            final int flushed = flushStale();
+            log.accept("fpm: restart grace period over, " + flushed + " stale route(s) zebra did not announce again " +
+                "removed");
+        }, "vbgw-stale-routes");
+        timer.setDaemon(true);
+        staleTimer = timer;
+        timer.start();
+    }
+
+    /** The timer of {@link #flushStaleAfter}, null when none was started. */
+    public synchronized Thread staleTimer()
+    {
+        return staleTimer;
+    }
+
     /** Adds or replaces an operator's route; next hops are addresses in a VIF's interconnect subnet. */
     public synchronized void addApiRoute(final IpPrefix prefix, final List<IpPrefix> nextHops, final int distance)
     {
@@ -171,14 +251,14 @@ public final class RouteAgent
      */
     public synchronized void change(final java.util.function.Consumer<Rib> change)
     {
-        journal.transactionBegin();
+        writer.transactionBegin();
         try
         {
             change.accept(rib);
         }
         finally
         {
-            journal.transactionEnd();
+            writer.transactionEnd();
         }
     }
 

@@ -107,7 +107,7 @@ class ShowCommandTest
 
             final String rib = new String(java.net.URI.create("http://" + addr + "/api/rib").toURL().openStream().readAllBytes());
             assertTrue(rib.contains("{\"prefix\":\"172.31.0.0/24\",\"source\":\"STATIC\",\"distance\":1,\"installed\":true," +
-                "\"paths\":[{\"vif\":0,\"via\":\"10.0.0.2\",\"weight\":1}]}"), rib);
+                "\"stale\":false,\"paths\":[{\"vif\":0,\"via\":\"10.0.0.2\",\"weight\":1}]}"), rib);
             assertTrue(rib.contains("\"source\":\"STATIC\",\"distance\":200,\"installed\":false"), rib);
         }
     }

@@ -37,7 +37,8 @@ class StatCommandTest
             final CommandLine cl = Vbgw.commandLine();
             cl.setOut(new PrintWriter(out));
             assertEquals(0, cl.execute("stat", "--counters", file.toString(), "--json"));
-            assertEquals("{\"vif\":{\"vif dx1 rx_packets\":12},\"worker\":{\"forwarded\":42}}", out.toString().trim());
+            assertEquals("{\"dataplane\":{\"start_time_ms\":" + counters.startTimeMs() + "}," +
+                "\"vif\":{\"vif dx1 rx_packets\":12},\"worker\":{\"forwarded\":42}}", out.toString().trim());
 
             final StringWriter table = new StringWriter();
             cl.setOut(new PrintWriter(table));

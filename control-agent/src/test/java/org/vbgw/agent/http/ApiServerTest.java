@@ -45,6 +45,7 @@ class ApiServerTest
         m.newCounter("nexthop 10.0.0.2%dx1 tx_packets worker 0", CounterKind.NEXT_HOP).set(4);
         m.newCounter("fib routes", CounterKind.WORKER).set(1234);
         m.newCounter("punt arp_answered", CounterKind.PUNT).set(3);
+        m.newCounter(org.vbgw.agent.run.GatewayRuntime.START_TIME_COUNTER, CounterKind.WORKER).set(1_795_000_000L);
 
         try (ApiServer server = new ApiServer(new InetSocketAddress("127.0.0.1", 0), m)
             .json("hello", () -> "{\"ok\":true}"))
@@ -65,6 +66,8 @@ class ApiServerTest
             assertTrue(parsed.contains("counter vbgw_nexthop_tx_packets_total nexthop=10.0.0.2%dx1 4"), parsed);
             assertTrue(parsed.contains("gauge vbgw_fib_routes  1234"), parsed);
             assertTrue(parsed.contains("counter vbgw_punt_arp_answered_total  3"), parsed);
+            // Prometheus' convention for a restart's counter reset: a gauge of the start time, no _total.
+            assertTrue(parsed.contains("gauge vbgw_dataplane_start_time_seconds  1795000000"), parsed);
 
             final HttpResponse<String> api = client.send(HttpRequest.newBuilder(base.resolve("/api/hello")).build(),
                 HttpResponse.BodyHandlers.ofString());

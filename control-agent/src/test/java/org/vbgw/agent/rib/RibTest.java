@@ -177,6 +177,20 @@ class RibTest
     }
 
     @Test
+    void attachedSubnetsOfBothFamiliesOnOneVifGetNextHopsOfTheirOwnFamily()
+    {
+        rib.add(RouteSource.CONNECTED, IpPrefix.parse("10.0.0.0/30"), List.of(RibPath.attached(1)));
+        rib.add(RouteSource.CONNECTED, IpPrefix.parse("2001:db8::/126"), List.of(RibPath.attached(1)));
+        assertEquals(List.of(
+            "nh 0 vif 1 0.0.0.0",
+            "group 0 [0] w[1]",
+            "route 10.0.0.0/30 -> 0",
+            "nh 1 vif 1 ::",
+            "group 1 [1] w[1]",
+            "route 2001:db8::/126 -> 1"), fib.lines);
+    }
+
+    @Test
     void removingASourceWithdrawsOnlyItsRoutes()
     {
         for (int i = 0; i < 10; i++)

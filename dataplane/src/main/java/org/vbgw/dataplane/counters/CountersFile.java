@@ -14,12 +14,15 @@ import java.nio.file.Path;
  * The data plane's counters in a memory-mapped file, so another process ({@code vbgw show counters},
  * the metrics endpoint) reads them live while the workers increment them.
  * <pre>
- *   0         4         8                16               24               32
- *  +---------+---------+----------------+----------------+----------------+------ ... ----+---- ... ----+
- *  | magic   | version | metadata bytes | values bytes   | writer pid     | metadata       | values      |
- *  +---------+---------+----------------+----------------+----------------+------ ... ----+---- ... ----+
+ *   0         4         8                16               24               32               40
+ *  +---------+---------+----------------+----------------+----------------+----------------+-- ... --+-- ... --+
+ *  | magic   | version | metadata bytes | values bytes   | writer pid     | start time ms  | metadata | values  |
+ *  +---------+---------+----------------+----------------+----------------+----------------+-- ... --+-- ... --+
  *   header padded to 128 bytes; metadata and values are Agrona's CountersManager layout.
  * </pre>
+ * The start time (epoch milliseconds, 0 in files from before it was written) is when the data plane that writes
+ * the file started: its counters count from zero since then, so a reader that sees it change knows the counters
+ * were reset by a restart rather than having gone backwards.
  * The layout is Agrona's, the same one Aeron's CnC file uses, so its tools' habits carry over: a value is
  * an ordered 64-bit store by one writer thread, read with acquire semantics by anyone.
  */
@@ -31,6 +34,7 @@ public final class CountersFile implements AutoCloseable
     private static final int METADATA_BYTES_OFFSET = 8;
     private static final int VALUES_BYTES_OFFSET = 16;
     private static final int PID_OFFSET = 24;
+    private static final int START_TIME_OFFSET = 32;
 
     private final MappedByteBuffer mapped;
     private final UnsafeBuffer metaData;
@@ -101,6 +105,7 @@ public final class CountersFile implements AutoCloseable
         header.putLong(METADATA_BYTES_OFFSET, metaBytes);
         header.putLong(VALUES_BYTES_OFFSET, valueBytes);
         header.putLong(PID_OFFSET, ProcessHandle.current().pid());
+        header.putLong(START_TIME_OFFSET, System.currentTimeMillis());
         header.putInt(4, VERSION);
         // Magic last, ordered: a reader that sees it sees a complete header.
         header.putIntOrdered(0, MAGIC);
@@ -137,6 +142,40 @@ public final class CountersFile implements AutoCloseable
     public long writerPid()
     {
         return new UnsafeBuffer(mapped, 0, HEADER_LENGTH).getLong(PID_OFFSET);
+    }
+
+    /** When the data plane that created the file started (epoch milliseconds), 0 when the file does not say. */
+    public long startTimeMs()
+    {
+        return new UnsafeBuffer(mapped, 0, HEADER_LENGTH).getLong(START_TIME_OFFSET);
+    }
+
+    /**
+     * The start time in the header of the counters file at {@code file} now, read without mapping it (a reader
+     * that holds an older mapping checks this to notice the data plane restarted and made a new file).
+     *
+     * @return epoch milliseconds; 0 when the file does not say; -1 when there is no counters file there.
+     */
+    public static long startTimeMs(final Path file)
+    {
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file))
+        {
+            final java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(START_TIME_OFFSET + 8)
+                .order(java.nio.ByteOrder.nativeOrder());
+            while (header.hasRemaining() && channel.read(header) > 0)
+            {
+                // read the whole header prefix
+            }
+            if (header.hasRemaining() || header.getInt(0) != MAGIC)
+            {
+                return -1;
+            }
+            return header.getLong(START_TIME_OFFSET);
+        }
+        catch (final java.io.IOException ex)
+        {
+            return -1;
+        }
     }
 
     @Override
