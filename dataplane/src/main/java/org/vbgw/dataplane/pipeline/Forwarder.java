@@ -45,7 +45,10 @@ public final class Forwarder implements FrameHandler
 
     private final L2Header l2 = new L2Header();
     // The frame in hand: checked once to lie inside its buffer, then read by the stages without bounds checks.
-    final FrameView frame = new FrameView();
+    private final FrameView frame = new FrameView();
+    // A held frame being finished at the batch's end: its own view, since a full batch is finished while the
+    // frame in hand is still being classified.
+    private final FrameView heldFrame = new FrameView();
     private final Ipv4Stage ipv4;
     private final Ipv6Stage ipv6;
     private final ForwardBatch batch = new ForwardBatch();
@@ -150,7 +153,7 @@ public final class Forwarder implements FrameHandler
             return;
         }
         final Fib fib = this.fib;
-        final FrameView frame = this.frame;
+        final FrameView frame = heldFrame;
         for (int i = 0; i < n; i++)
         {
             b.groups[i] = b.ipv6[i] ? fib.lookupIpv6(b.ipv6DestinationsHi[i], b.ipv6DestinationsLo[i])
