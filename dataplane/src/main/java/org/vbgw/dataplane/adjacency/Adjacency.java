@@ -3,6 +3,7 @@ package org.vbgw.dataplane.adjacency;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.vbgw.dataplane.packet.EthernetFlyweight;
+import org.vbgw.dataplane.packet.FrameView;
 
 import java.nio.ByteOrder;
 
@@ -97,6 +98,23 @@ public final class Adjacency
             buffer.putShort(l3Offset - 2, (short)etherType, ByteOrder.BIG_ENDIAN);
         }
         return start;
+    }
+
+    /**
+     * {@link #writeHeader(MutableDirectBuffer, int, int)} into a verified frame without bounds checks, for
+     * IPv4 and IPv6; the caller has checked that {@code l3Offset - l2HeaderLength()} is at or after index 0
+     * and within the port's headroom.
+     */
+    public void writeHeader(final FrameView frame, final int l3Offset, final boolean ipv6)
+    {
+        final int start = l3Offset - rewriteLength - 2;
+        // 14 bytes: the first and the last word overlap, with the same bytes; 18 and 22 need the middle too.
+        frame.putLongNative(start, ipv6 ? ipv6First : ipv4First);
+        if (rewriteLength > 12)
+        {
+            frame.putLongNative(start + 8, ipv6 ? ipv6Middle : ipv4Middle);
+        }
+        frame.putLongNative(l3Offset - 8, ipv6 ? ipv6Last : ipv4Last);
     }
 
     private void putWords(final MutableDirectBuffer buffer, final int start, final int l3Offset, final long first,

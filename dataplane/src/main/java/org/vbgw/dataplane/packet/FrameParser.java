@@ -87,4 +87,72 @@ public final class FrameParser
         }
         return PacketError.OK;
     }
+
+    /**
+     * {@link #parse(DirectBuffer, int, int, L2Header)} for the forwarding path: the same checks in the same
+     * order over a frame whose place in its buffer was verified once, so each read skips the bounds check
+     * (every read lies below the length just compared).
+     */
+    public static int parse(final FrameView frame, final L2Header out)
+    {
+        final int offset = frame.offset();
+        final int length = frame.length();
+        out.frameOffset = offset;
+        out.frameLength = length;
+        out.tagCount = 0;
+        out.outerTpid = 0;
+        out.outerVid = 0;
+        out.outerPcp = 0;
+        out.innerVid = 0;
+        if (length < EthernetFlyweight.HEADER_LENGTH)
+        {
+            return PacketError.FRAME_TOO_SHORT;
+        }
+
+        int typeIndex = offset + EthernetFlyweight.ETHER_TYPE_OFFSET;
+        int type = frame.getShort(typeIndex);
+        if (VlanTagFlyweight.isTpid(type))
+        {
+            if (length < EthernetFlyweight.HEADER_LENGTH + VlanTagFlyweight.TAG_LENGTH)
+            {
+                return PacketError.FRAME_TOO_SHORT;
+            }
+            final int tci = frame.getShort(typeIndex + VlanTagFlyweight.TCI_OFFSET);
+            out.tagCount = 1;
+            out.outerTpid = type;
+            out.outerPcp = tci >>> 13;
+            out.outerVid = tci & VlanTagFlyweight.VID_MASK;
+            typeIndex += VlanTagFlyweight.TAG_LENGTH;
+            type = frame.getShort(typeIndex);
+
+            if (VlanTagFlyweight.isTpid(type))
+            {
+                if (length < EthernetFlyweight.HEADER_LENGTH + 2 * VlanTagFlyweight.TAG_LENGTH)
+                {
+                    return PacketError.FRAME_TOO_SHORT;
+                }
+                out.tagCount = 2;
+                out.innerVid = frame.getShort(typeIndex + VlanTagFlyweight.TCI_OFFSET) & VlanTagFlyweight.VID_MASK;
+                typeIndex += VlanTagFlyweight.TAG_LENGTH;
+                type = frame.getShort(typeIndex);
+                if (VlanTagFlyweight.isTpid(type))
+                {
+                    return PacketError.TOO_MANY_VLAN_TAGS;
+                }
+            }
+            if (out.outerVid == VlanTagFlyweight.VID_MASK || out.innerVid == VlanTagFlyweight.VID_MASK)
+            {
+                return PacketError.VLAN_VID_RESERVED;
+            }
+        }
+
+        out.l3EtherType = type;
+        out.l3Offset = typeIndex + 2;
+        out.l3Length = offset + length - out.l3Offset;
+        if (type < EthernetFlyweight.ETHER_TYPE_MIN)
+        {
+            return PacketError.ETHERTYPE_IS_LENGTH;
+        }
+        return PacketError.OK;
+    }
 }

@@ -119,6 +119,63 @@ public final class Ipv4Flyweight
         return PacketError.OK;
     }
 
+    /**
+     * {@link #validate(int)} for the forwarding path: the same checks in the same order on the header at
+     * {@code ipOffset} of a verified frame, reading without per-access bounds checks. Every read lies
+     * inside the frame: the fixed header after the first check, the options (checksummed) after the
+     * IHL is compared with the bytes left in the frame.
+     */
+    public static int validate(final FrameView frame, final int ipOffset)
+    {
+        final int available = frame.limit() - ipOffset;
+        if (available < MIN_HEADER_LENGTH)
+        {
+            return PacketError.IPV4_TOO_SHORT;
+        }
+        final int versionIhl = frame.getByte(ipOffset + VERSION_IHL_OFFSET);
+        if (versionIhl >>> 4 != 4)
+        {
+            return PacketError.IPV4_BAD_VERSION;
+        }
+        final int headerLength = (versionIhl & 0x0F) << 2;
+        if (headerLength < MIN_HEADER_LENGTH)
+        {
+            return PacketError.IPV4_BAD_IHL;
+        }
+        if (headerLength > available)
+        {
+            return PacketError.IPV4_TOO_SHORT;
+        }
+        final int totalLength = frame.getShort(ipOffset + TOTAL_LENGTH_OFFSET);
+        if (totalLength > available)
+        {
+            return PacketError.IPV4_TOTAL_LENGTH_EXCEEDS_FRAME;
+        }
+        if (totalLength < headerLength)
+        {
+            return PacketError.IPV4_TOTAL_LENGTH_BELOW_HEADER;
+        }
+        if (InternetChecksum.fold(frame.checksumPartial(ipOffset, headerLength)) != 0xFFFF)
+        {
+            return PacketError.IPV4_BAD_CHECKSUM;
+        }
+        return PacketError.OK;
+    }
+
+    /**
+     * {@link #decrementTtl()} on the header at {@code ipOffset} of a verified frame that
+     * {@link #validate(FrameView, int)} accepted: TTL − 1 and the RFC 1624 eqn. 3 checksum patch.
+     */
+    public static void decrementTtl(final FrameView frame, final int ipOffset)
+    {
+        final int index = ipOffset + TTL_OFFSET;
+        final int oldWord = frame.getShort(index);
+        final int newWord = oldWord - 0x0100;
+        frame.putShort(index, newWord);
+        final int checksumIndex = ipOffset + CHECKSUM_OFFSET;
+        frame.putShort(checksumIndex, InternetChecksum.update16(frame.getShort(checksumIndex), oldWord, newWord));
+    }
+
     public int version()
     {
         return (buffer.getByte(offset + VERSION_IHL_OFFSET) & 0xF0) >>> 4;

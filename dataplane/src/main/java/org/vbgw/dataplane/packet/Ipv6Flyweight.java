@@ -84,6 +84,29 @@ public final class Ipv6Flyweight
         return PacketError.OK;
     }
 
+    /**
+     * {@link #validate(int)} for the forwarding path: the same checks on the header at {@code ipOffset} of
+     * a verified frame, reading without per-access bounds checks once the fixed header is known to lie
+     * inside the frame.
+     */
+    public static int validate(final FrameView frame, final int ipOffset)
+    {
+        final int available = frame.limit() - ipOffset;
+        if (available < HEADER_LENGTH)
+        {
+            return PacketError.IPV6_TOO_SHORT;
+        }
+        if (frame.getByte(ipOffset + VERSION_CLASS_FLOW_OFFSET) >>> 4 != 6)
+        {
+            return PacketError.IPV6_BAD_VERSION;
+        }
+        if (frame.getShort(ipOffset + PAYLOAD_LENGTH_OFFSET) > available - HEADER_LENGTH)
+        {
+            return PacketError.IPV6_PAYLOAD_LENGTH_EXCEEDS_FRAME;
+        }
+        return PacketError.OK;
+    }
+
     public int version()
     {
         return (buffer.getByte(offset) & 0xF0) >>> 4;

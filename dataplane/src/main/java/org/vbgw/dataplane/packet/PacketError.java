@@ -90,9 +90,14 @@ public final class PacketError
     public static final int ECHO_TO_MULTICAST = 31;
     /** A value given to a builder is out of its field's range (VID, MTU, ICMP code). */
     public static final int BAD_ARGUMENT = 32;
+    /**
+     * A port handed over a frame whose offset and length do not lie inside its buffer: a port bug, caught
+     * by the one check per frame that lets the forwarding path read without further bounds checks.
+     */
+    public static final int FRAME_OUTSIDE_BUFFER = 33;
 
     /** Number of codes: a counter array sized by this covers every code. */
-    public static final int COUNT = 33;
+    public static final int COUNT = 34;
 
     private static final String[] NAMES =
     {
@@ -129,6 +134,7 @@ public final class PacketError
         "icmp_error_suppressed",
         "echo_to_multicast",
         "bad_argument",
+        "frame_outside_buffer",
     };
 
     private PacketError()

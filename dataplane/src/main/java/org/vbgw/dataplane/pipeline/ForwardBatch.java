@@ -16,6 +16,7 @@ final class ForwardBatch
 
     final MutableDirectBuffer[] buffers = new MutableDirectBuffer[CAPACITY];
     final int[] frameOffsets = new int[CAPACITY];
+    final int[] frameLengths = new int[CAPACITY];
     final int[] ipOffsets = new int[CAPACITY];
     final int[] vifIds = new int[CAPACITY];
     final int[] flowHashes = new int[CAPACITY];
@@ -31,29 +32,30 @@ final class ForwardBatch
         return count == CAPACITY;
     }
 
-    void addIpv4(final MutableDirectBuffer buffer, final int frameOffset, final int ipOffset, final int vifId,
-        final int dst, final int flowHash)
+    void addIpv4(final MutableDirectBuffer buffer, final int frameOffset, final int frameLength, final int ipOffset,
+        final int vifId, final int dst, final int flowHash)
     {
-        final int i = add(buffer, frameOffset, ipOffset, vifId, flowHash);
+        final int i = add(buffer, frameOffset, frameLength, ipOffset, vifId, flowHash);
         ipv6[i] = false;
         ipv4Destinations[i] = dst;
     }
 
-    void addIpv6(final MutableDirectBuffer buffer, final int frameOffset, final int ipOffset, final int vifId,
-        final long dstHi, final long dstLo, final int flowHash)
+    void addIpv6(final MutableDirectBuffer buffer, final int frameOffset, final int frameLength, final int ipOffset,
+        final int vifId, final long dstHi, final long dstLo, final int flowHash)
     {
-        final int i = add(buffer, frameOffset, ipOffset, vifId, flowHash);
+        final int i = add(buffer, frameOffset, frameLength, ipOffset, vifId, flowHash);
         ipv6[i] = true;
         ipv6DestinationsHi[i] = dstHi;
         ipv6DestinationsLo[i] = dstLo;
     }
 
-    private int add(final MutableDirectBuffer buffer, final int frameOffset, final int ipOffset, final int vifId,
-        final int flowHash)
+    private int add(final MutableDirectBuffer buffer, final int frameOffset, final int frameLength, final int ipOffset,
+        final int vifId, final int flowHash)
     {
         final int i = count++;
         buffers[i] = buffer;
         frameOffsets[i] = frameOffset;
+        frameLengths[i] = frameLength;
         ipOffsets[i] = ipOffset;
         vifIds[i] = vifId;
         flowHashes[i] = flowHash;

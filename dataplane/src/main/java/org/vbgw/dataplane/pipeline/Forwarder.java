@@ -7,6 +7,7 @@ import org.vbgw.dataplane.adjacency.AdjacencyTable;
 import org.vbgw.dataplane.packet.EthernetEncap;
 import org.vbgw.dataplane.packet.EthernetFlyweight;
 import org.vbgw.dataplane.packet.FrameParser;
+import org.vbgw.dataplane.packet.FrameView;
 import org.vbgw.dataplane.packet.L2Header;
 import org.vbgw.dataplane.packet.PacketError;
 import org.vbgw.dataplane.vif.Vif;
@@ -43,6 +44,11 @@ public final class Forwarder implements FrameHandler
     private final boolean[] portTouched;
 
     private final L2Header l2 = new L2Header();
+    // The frame in hand: checked once to lie inside its buffer, then read by the stages without bounds checks.
+    private final FrameView frame = new FrameView();
+    // A held frame being finished at the batch's end: its own view, since a full batch is finished while the
+    // frame in hand is still being classified.
+    private final FrameView heldFrame = new FrameView();
     private final Ipv4Stage ipv4;
     private final Ipv6Stage ipv6;
     private final ForwardBatch batch = new ForwardBatch();
@@ -118,7 +124,8 @@ public final class Forwarder implements FrameHandler
         lastDetail = 0;
         lastVifId = -1;
         lastNextHopId = -1;
-        final int verdict = classify(buffer, offset, length);
+        final int verdict = frame.wrap(buffer, offset, length) ? classify(frame)
+            : malformed(PacketError.FRAME_OUTSIDE_BUFFER);
         if (verdict != DEFERRED)
         {
             lastVerdict = verdict;
@@ -146,6 +153,7 @@ public final class Forwarder implements FrameHandler
             return;
         }
         final Fib fib = this.fib;
+        final FrameView frame = heldFrame;
         for (int i = 0; i < n; i++)
         {
             b.groups[i] = b.ipv6[i] ? fib.lookupIpv6(b.ipv6DestinationsHi[i], b.ipv6DestinationsLo[i])
@@ -158,34 +166,36 @@ public final class Forwarder implements FrameHandler
             lastVifId = vifId;
             lastNextHopId = -1;
             inVif = snapshot.vif(vifId);
-            final int verdict = b.ipv6[i] ? ipv6.forward(b, i) : ipv4.forward(b, i);
+            // Held frames lay inside their buffers when they arrived; the check is repeated because it is
+            // cheap and the batch's arrays are the only thing that vouches for them here.
+            final int verdict = !frame.wrap(b.buffers[i], b.frameOffsets[i], b.frameLengths[i])
+                ? malformed(PacketError.FRAME_OUTSIDE_BUFFER)
+                : b.ipv6[i] ? ipv6.forward(frame, b, i) : ipv4.forward(frame, b, i);
             lastVerdict = verdict;
             counters.verdict(verdict);
         }
         b.count = 0;
     }
 
-    int deferIpv4(final MutableDirectBuffer buffer, final int frameOffset, final int ipOffset, final int dst,
-        final int flowHash)
+    int deferIpv4(final FrameView frame, final int ipOffset, final int dst, final int flowHash)
     {
         final int vifId = inVif.id();
         if (batch.isFull())
         {
             finishBatch();
         }
-        batch.addIpv4(buffer, frameOffset, ipOffset, vifId, dst, flowHash);
+        batch.addIpv4(frame.buffer(), frame.offset(), frame.length(), ipOffset, vifId, dst, flowHash);
         return DEFERRED;
     }
 
-    int deferIpv6(final MutableDirectBuffer buffer, final int frameOffset, final int ipOffset, final long dstHi,
-        final long dstLo, final int flowHash)
+    int deferIpv6(final FrameView frame, final int ipOffset, final long dstHi, final long dstLo, final int flowHash)
     {
         final int vifId = inVif.id();
         if (batch.isFull())
         {
             finishBatch();
         }
-        batch.addIpv6(buffer, frameOffset, ipOffset, vifId, dstHi, dstLo, flowHash);
+        batch.addIpv6(frame.buffer(), frame.offset(), frame.length(), ipOffset, vifId, dstHi, dstLo, flowHash);
         return DEFERRED;
     }
 
@@ -213,9 +223,9 @@ public final class Forwarder implements FrameHandler
         return lastDetail;
     }
 
-    private int classify(final MutableDirectBuffer buffer, final int offset, final int length)
+    private int classify(final FrameView frame)
     {
-        final int parse = FrameParser.parse(buffer, offset, length, l2);
+        final int parse = FrameParser.parse(frame, l2);
         if (parse != PacketError.OK)
         {
             return malformed(parse);
@@ -232,8 +242,11 @@ public final class Forwarder implements FrameHandler
         {
             return Verdict.DROP_VIF_DOWN;
         }
+        final MutableDirectBuffer buffer = frame.buffer();
+        final int offset = frame.offset();
+        final int length = frame.length();
         counters.vifRx(vifId, length);
-        final long dstMac = EthernetFlyweight.readMac(buffer, offset + EthernetFlyweight.DST_MAC_OFFSET);
+        final long dstMac = frame.getMac(offset + EthernetFlyweight.DST_MAC_OFFSET);
         final boolean toUs = dstMac == vif.mac();
         switch (l2.l3EtherType)
         {
@@ -242,14 +255,14 @@ public final class Forwarder implements FrameHandler
                 {
                     return Verdict.DROP_NOT_FOR_US;
                 }
-                return ipv4.process(buffer, offset, length, l2);
+                return ipv4.process(frame, l2);
             case EthernetFlyweight.ETHER_TYPE_IPV6:
                 // Neighbour discovery arrives on multicast MACs (33:33:...), everything else to our MAC.
                 if (!toUs && !isIpv6Multicast(dstMac))
                 {
                     return Verdict.DROP_NOT_FOR_US;
                 }
-                return ipv6.process(buffer, offset, length, l2, toUs);
+                return ipv6.process(frame, l2, toUs);
             case EthernetFlyweight.ETHER_TYPE_ARP:
                 if (!toUs && dstMac != EthernetFlyweight.BROADCAST_MAC)
                 {
@@ -296,7 +309,30 @@ public final class Forwarder implements FrameHandler
             return Verdict.DROP_NO_HEADROOM;
         }
         adjacency.writeHeader(buffer, l3Offset, etherType);
-        final int frameLength = adjacency.l2HeaderLength() + l3Length;
+        return send(adjacency, buffer, start, adjacency.l2HeaderLength() + l3Length);
+    }
+
+    /**
+     * {@link #transmit(Adjacency, MutableDirectBuffer, int, int, int, int)} for the frame in hand: the L2
+     * header goes into the headroom without bounds checks, after the one check that it starts inside
+     * both the port's headroom and the buffer.
+     */
+    int transmit(final Adjacency adjacency, final FrameView frame, final int l3Offset, final int l3Length,
+        final boolean ipv6)
+    {
+        lastNextHopId = adjacency.nextHopId();
+        final int start = l3Offset - adjacency.l2HeaderLength();
+        if (start < frame.offset() - Port.FRAME_HEADROOM || start < 0)
+        {
+            return Verdict.DROP_NO_HEADROOM;
+        }
+        adjacency.writeHeader(frame, l3Offset, ipv6);
+        return send(adjacency, frame.buffer(), start, adjacency.l2HeaderLength() + l3Length);
+    }
+
+    private int send(final Adjacency adjacency, final MutableDirectBuffer buffer, final int start,
+        final int frameLength)
+    {
         final int port = adjacency.portIndex();
         if (!ports[port].send(buffer, start, frameLength))
         {

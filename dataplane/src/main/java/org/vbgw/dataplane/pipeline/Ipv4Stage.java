@@ -4,6 +4,7 @@ import org.agrona.MutableDirectBuffer;
 import org.vbgw.dataplane.adjacency.Adjacency;
 import org.vbgw.dataplane.packet.EchoResponder;
 import org.vbgw.dataplane.packet.EthernetFlyweight;
+import org.vbgw.dataplane.packet.FrameView;
 import org.vbgw.dataplane.packet.IcmpErrorBuilder;
 import org.vbgw.dataplane.packet.IcmpFlyweight;
 import org.vbgw.dataplane.packet.Ipv4Flyweight;
@@ -50,17 +51,21 @@ final class Ipv4Stage implements Ipv4Fragmenter.FragmentSink
         this.icmpLimiter = icmpLimiter;
     }
 
-    int process(final MutableDirectBuffer buffer, final int frameOffset, final int frameLength, final L2Header l2)
+    /**
+     * The checks and filters up to the FIB lookup, on the verified frame: reads skip bounds checks, each
+     * one inside the header that {@link Ipv4Flyweight#validate(FrameView, int)} found within the frame.
+     * The slow paths (local delivery, ICMP errors) use the checked flyweight.
+     */
+    int process(final FrameView frame, final L2Header l2)
     {
         final int ipOffset = l2.l3Offset;
-        ip.wrap(buffer, ipOffset);
-        final int check = ip.validate(frameLength - (ipOffset - frameOffset));
+        final int check = Ipv4Flyweight.validate(frame, ipOffset);
         if (check != PacketError.OK)
         {
             return forwarder.malformed(check);
         }
-        final int src = ip.srcAddress();
-        final int dst = ip.dstAddress();
+        final int src = frame.getInt(ipOffset + Ipv4Flyweight.SRC_ADDRESS_OFFSET);
+        final int dst = frame.getInt(ipOffset + Ipv4Flyweight.DST_ADDRESS_OFFSET);
         if (isMartianSource(src))
         {
             return Verdict.DROP_MARTIAN_SOURCE;
@@ -73,28 +78,30 @@ final class Ipv4Stage implements Ipv4Fragmenter.FragmentSink
             return Verdict.DROP_SOURCE_CHECK;
         }
 
+        final MutableDirectBuffer buffer = frame.buffer();
+        final int frameOffset = frame.offset();
         if (forwarder.snapshot.localIpv4Owner(dst) != VifTable.NO_VIF || isMulticastOrBroadcast(dst))
         {
-            return local(buffer, frameOffset, frameLength, ipOffset, dst);
+            ip.wrap(buffer, ipOffset);
+            return local(buffer, frameOffset, frame.length(), ipOffset, dst);
         }
 
-        if (ip.ttl() <= 1)
+        if (frame.getByte(ipOffset + Ipv4Flyweight.TTL_OFFSET) <= 1)
         {
             sendError(IcmpFlyweight.TYPE_TIME_EXCEEDED, 0, 0, buffer, frameOffset, ipOffset);
             return Verdict.DROP_TTL_EXCEEDED;
         }
         // The rest waits for the batch's end, when the FIB lookups of all its packets go together.
-        return forwarder.deferIpv4(buffer, frameOffset, ipOffset, dst, flowHash(buffer, ipOffset, src, dst));
+        return forwarder.deferIpv4(frame, ipOffset, dst, flowHash(frame, ipOffset, src, dst));
     }
 
     /** Finishes packet {@code i} of a batch whose FIB lookups are done: ECMP, adjacency, MTU, rewrite, send. */
-    int forward(final ForwardBatch batch, final int i)
+    int forward(final FrameView frame, final ForwardBatch batch, final int i)
     {
-        final MutableDirectBuffer buffer = batch.buffers[i];
-        final int frameOffset = batch.frameOffsets[i];
+        final MutableDirectBuffer buffer = frame.buffer();
+        final int frameOffset = frame.offset();
         final int ipOffset = batch.ipOffsets[i];
         final int dst = batch.ipv4Destinations[i];
-        ip.wrap(buffer, ipOffset);
         final int group = batch.groups[i];
         if (group == Fib.NO_GROUP)
         {
@@ -108,7 +115,7 @@ final class Ipv4Stage implements Ipv4Fragmenter.FragmentSink
             return Verdict.DROP_NO_NEXT_HOP;
         }
         final Adjacency adjacency = forwarder.adjacency(nextHopId);
-        final int totalLength = ip.totalLength();
+        final int totalLength = frame.getShort(ipOffset + Ipv4Flyweight.TOTAL_LENGTH_OFFSET);
         if (adjacency == null)
         {
             final NextHop nh = fib.nextHop(nextHopId);
@@ -119,23 +126,23 @@ final class Ipv4Stage implements Ipv4Fragmenter.FragmentSink
             // An attached next hop (connected subnet) has no address of its own: the destination is the
             // neighbour, and the control thread installs a host route for it once resolved.
             final int neighbour = nh.neighbourIpv4() == 0 ? dst : nh.neighbourIpv4();
-            ip.decrementTtl();
+            Ipv4Flyweight.decrementTtl(frame, ipOffset);
             return forwarder.awaitNeighbour(nextHopId, nh.vifId(), false, 0, neighbour & 0xFFFF_FFFFL,
                 buffer, ipOffset, totalLength);
         }
         if (totalLength > adjacency.mtuBytes())
         {
-            if (ip.dontFragment())
+            if ((frame.getShort(ipOffset + Ipv4Flyweight.FLAGS_FRAGMENT_OFFSET) & Ipv4Flyweight.FLAG_DF) != 0)
             {
                 sendError(IcmpFlyweight.TYPE_DEST_UNREACHABLE, IcmpFlyweight.CODE_FRAGMENTATION_NEEDED,
                     adjacency.mtuBytes(), buffer, frameOffset, ipOffset);
                 return Verdict.DROP_MTU_EXCEEDED;
             }
-            ip.decrementTtl();
+            Ipv4Flyweight.decrementTtl(frame, ipOffset);
             return fragment(adjacency, buffer, ipOffset);
         }
-        ip.decrementTtl();
-        return forwarder.transmit(adjacency, buffer, frameOffset, ipOffset, totalLength, EthernetFlyweight.ETHER_TYPE_IPV4);
+        Ipv4Flyweight.decrementTtl(frame, ipOffset);
+        return forwarder.transmit(adjacency, frame, ipOffset, totalLength, false);
     }
 
     /** Traffic for the gateway itself: echo answered here, BGP and BFD punted first, the rest punted. */
@@ -170,18 +177,21 @@ final class Ipv4Stage implements Ipv4Fragmenter.FragmentSink
             buffer, frameOffset, frameLength);
     }
 
-    private int flowHash(final MutableDirectBuffer buffer, final int ipOffset, final int src, final int dst)
+    private static int flowHash(final FrameView frame, final int ipOffset, final int src, final int dst)
     {
-        final int protocol = ip.protocol();
+        final int protocol = frame.getByte(ipOffset + Ipv4Flyweight.PROTOCOL_OFFSET);
+        final int headerLength = (frame.getByte(ipOffset + Ipv4Flyweight.VERSION_IHL_OFFSET) & 0x0F) << 2;
         // Fragments after the first carry no ports: hash every fragment on addresses alone, so all of a
-        // datagram's fragments take the same path.
-        if (ip.isFragment() || ip.moreFragments() ||
+        // datagram's fragments take the same path. The ports are read only when the total length (within
+        // the frame, as validated) covers them.
+        if ((frame.getShort(ipOffset + Ipv4Flyweight.FLAGS_FRAGMENT_OFFSET) &
+            (Ipv4Flyweight.FLAG_MF | Ipv4Flyweight.FRAGMENT_OFFSET_MASK)) != 0 ||
             (protocol != Ipv4Flyweight.PROTOCOL_TCP && protocol != Ipv4Flyweight.PROTOCOL_UDP) ||
-            ip.totalLength() < ip.headerLength() + 4)
+            frame.getShort(ipOffset + Ipv4Flyweight.TOTAL_LENGTH_OFFSET) < headerLength + 4)
         {
             return FlowHash.ipv4L3(src, dst);
         }
-        final int ports = buffer.getInt(ipOffset + ip.headerLength(), ByteOrder.BIG_ENDIAN);
+        final int ports = frame.getInt(ipOffset + headerLength);
         return FlowHash.ipv4(src, dst, protocol, ports >>> 16, ports & 0xFFFF);
     }
 

@@ -4,6 +4,7 @@ import org.agrona.MutableDirectBuffer;
 import org.vbgw.dataplane.adjacency.Adjacency;
 import org.vbgw.dataplane.packet.EchoResponder;
 import org.vbgw.dataplane.packet.EthernetFlyweight;
+import org.vbgw.dataplane.packet.FrameView;
 import org.vbgw.dataplane.packet.Icmpv6ErrorBuilder;
 import org.vbgw.dataplane.packet.Icmpv6Flyweight;
 import org.vbgw.dataplane.packet.Ipv6Flyweight;
@@ -44,24 +45,31 @@ final class Ipv6Stage
         this.icmpLimiter = icmpLimiter;
     }
 
-    int process(final MutableDirectBuffer buffer, final int frameOffset, final int frameLength, final L2Header l2,
-        final boolean toOurMac)
+    /**
+     * The checks and filters up to the FIB lookup, on the verified frame: reads skip bounds checks, each
+     * one inside the fixed header that {@link Ipv6Flyweight#validate(FrameView, int)} found within the
+     * frame, or inside the payload length it checked. The slow paths use the checked flyweight.
+     */
+    int process(final FrameView frame, final L2Header l2, final boolean toOurMac)
     {
         final int ipOffset = l2.l3Offset;
-        ip.wrap(buffer, ipOffset);
-        final int check = ip.validate(frameLength - (ipOffset - frameOffset));
+        final int check = Ipv6Flyweight.validate(frame, ipOffset);
         if (check != PacketError.OK)
         {
             return forwarder.malformed(check);
         }
-        final long srcHi = ip.srcHi();
-        final long srcLo = ip.srcLo();
-        final long dstHi = ip.dstHi();
-        final long dstLo = ip.dstLo();
-        final int nextHeader = ip.nextHeader();
-        final int l4 = ip.payloadOffset();
+        final MutableDirectBuffer buffer = frame.buffer();
+        final int frameOffset = frame.offset();
+        final int frameLength = frame.length();
+        final long srcHi = frame.getLong(ipOffset + Ipv6Flyweight.SRC_ADDRESS_OFFSET);
+        final long srcLo = frame.getLong(ipOffset + Ipv6Flyweight.SRC_ADDRESS_OFFSET + 8);
+        final long dstHi = frame.getLong(ipOffset + Ipv6Flyweight.DST_ADDRESS_OFFSET);
+        final long dstLo = frame.getLong(ipOffset + Ipv6Flyweight.DST_ADDRESS_OFFSET + 8);
+        final int nextHeader = frame.getByte(ipOffset + Ipv6Flyweight.NEXT_HEADER_OFFSET);
+        final int payloadLength = frame.getShort(ipOffset + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET);
+        final int l4 = ipOffset + Ipv6Flyweight.HEADER_LENGTH;
 
-        if (nextHeader == Ipv6Flyweight.NEXT_HEADER_ICMPV6 && ip.payloadLength() >= 4 && isNeighbourDiscovery(buffer.getByte(l4) & 0xFF))
+        if (nextHeader == Ipv6Flyweight.NEXT_HEADER_ICMPV6 && payloadLength >= 4 && isNeighbourDiscovery(frame.getByte(l4)))
         {
             // RFC 4861 messages (RS/RA/NS/NA/redirect) are never forwarded: the control thread answers
             // and learns from them, and the host stack behind the TAP gets its copy.
@@ -89,6 +97,7 @@ final class Ipv6Stage
 
         if (isLinkLocal(dstHi) || forwarder.snapshot.localIpv6Owner(dstHi, dstLo) != VifTable.NO_VIF)
         {
+            ip.wrap(buffer, ipOffset);
             return local(buffer, frameOffset, frameLength, ipOffset, nextHeader, l4);
         }
         if (isLinkLocal(srcHi))
@@ -97,16 +106,16 @@ final class Ipv6Stage
             return Verdict.DROP_MARTIAN_SOURCE;
         }
 
-        if (ip.hopLimit() <= 1)
+        if (frame.getByte(ipOffset + Ipv6Flyweight.HOP_LIMIT_OFFSET) <= 1)
         {
             sendError(Icmpv6Flyweight.TYPE_TIME_EXCEEDED, 0, 0, buffer, frameOffset, ipOffset);
             return Verdict.DROP_TTL_EXCEEDED;
         }
         final int hash;
         if ((nextHeader == Ipv6Flyweight.NEXT_HEADER_TCP || nextHeader == Ipv6Flyweight.NEXT_HEADER_UDP) &&
-            ip.payloadLength() >= 4)
+            payloadLength >= 4)
         {
-            final int ports = buffer.getInt(l4, ByteOrder.BIG_ENDIAN);
+            final int ports = frame.getInt(l4);
             hash = FlowHash.ipv6(srcHi, srcLo, dstHi, dstLo, nextHeader, ports >>> 16, ports & 0xFFFF);
         }
         else
@@ -114,18 +123,17 @@ final class Ipv6Stage
             hash = FlowHash.ipv6L3(srcHi, srcLo, dstHi, dstLo);
         }
         // The rest waits for the batch's end, when the FIB lookups of all its packets go together.
-        return forwarder.deferIpv6(buffer, frameOffset, ipOffset, dstHi, dstLo, hash);
+        return forwarder.deferIpv6(frame, ipOffset, dstHi, dstLo, hash);
     }
 
     /** Finishes packet {@code i} of a batch whose FIB lookups are done: ECMP, adjacency, MTU, rewrite, send. */
-    int forward(final ForwardBatch batch, final int i)
+    int forward(final FrameView frame, final ForwardBatch batch, final int i)
     {
-        final MutableDirectBuffer buffer = batch.buffers[i];
-        final int frameOffset = batch.frameOffsets[i];
+        final MutableDirectBuffer buffer = frame.buffer();
+        final int frameOffset = frame.offset();
         final int ipOffset = batch.ipOffsets[i];
         final long dstHi = batch.ipv6DestinationsHi[i];
         final long dstLo = batch.ipv6DestinationsLo[i];
-        ip.wrap(buffer, ipOffset);
         final int group = batch.groups[i];
         if (group == Fib.NO_GROUP)
         {
@@ -138,7 +146,7 @@ final class Ipv6Stage
             sendError(Icmpv6Flyweight.TYPE_DEST_UNREACHABLE, CODE_ADDRESS_UNREACHABLE, 0, buffer, frameOffset, ipOffset);
             return Verdict.DROP_NO_NEXT_HOP;
         }
-        final int packetLength = Ipv6Flyweight.HEADER_LENGTH + ip.payloadLength();
+        final int packetLength = Ipv6Flyweight.HEADER_LENGTH + frame.getShort(ipOffset + Ipv6Flyweight.PAYLOAD_LENGTH_OFFSET);
         final Adjacency adjacency = forwarder.adjacency(nextHopId);
         if (adjacency == null)
         {
@@ -148,7 +156,7 @@ final class Ipv6Stage
                 return Verdict.DROP_NO_NEXT_HOP;
             }
             final boolean attached = nh.neighbourHi() == 0 && nh.neighbourLo() == 0;
-            ip.decrementHopLimit();
+            decrementHopLimit(frame, ipOffset);
             return forwarder.awaitNeighbour(nextHopId, nh.vifId(), true,
                 attached ? dstHi : nh.neighbourHi(), attached ? dstLo : nh.neighbourLo(), buffer, ipOffset, packetLength);
         }
@@ -157,8 +165,8 @@ final class Ipv6Stage
             sendError(Icmpv6Flyweight.TYPE_PACKET_TOO_BIG, 0, adjacency.mtuBytes(), buffer, frameOffset, ipOffset);
             return Verdict.DROP_MTU_EXCEEDED;
         }
-        ip.decrementHopLimit();
-        return forwarder.transmit(adjacency, buffer, frameOffset, ipOffset, packetLength, EthernetFlyweight.ETHER_TYPE_IPV6);
+        decrementHopLimit(frame, ipOffset);
+        return forwarder.transmit(adjacency, frame, ipOffset, packetLength, true);
     }
 
     /** RFC 4443 §3.1 code 3: the next hop exists but cannot be reached. */
@@ -222,6 +230,12 @@ final class Ipv6Stage
         {
             forwarder.countIcmpError(forwarder.sendOnPort(forwarder.inPort, inVif.id(), forwarder.scratch, out, length));
         }
+    }
+
+    private static void decrementHopLimit(final FrameView frame, final int ipOffset)
+    {
+        final int index = ipOffset + Ipv6Flyweight.HOP_LIMIT_OFFSET;
+        frame.putByte(index, frame.getByte(index) - 1);
     }
 
     private static boolean isNeighbourDiscovery(final int icmpType)
