@@ -13,6 +13,7 @@ import org.vbgw.agent.journal.JournalApplier;
 import org.vbgw.agent.rib.Rib;
 import org.vbgw.dataplane.Dataplane;
 import org.vbgw.dataplane.counters.CounterKind;
+import org.vbgw.dataplane.liveness.NextHopLiveness;
 import org.vbgw.dataplane.vif.SourceCheck;
 import org.vbgw.dataplane.vif.Vif;
 import org.vbgw.fib.IpPrefix;
@@ -57,6 +58,7 @@ public final class GatewayRuntime implements AutoCloseable
     /** The VIFs of the running config; replaced by a reload (under this object's lock). */
     private final List<Vif> vifs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private PeerCarrier peerCarrier;
     private final Port[][] handles;
     private final Map<String, List<String>> tapAddresses = new HashMap<>();
     private org.vbgw.agent.fpm.FpmServer fpm;
@@ -360,6 +362,7 @@ public final class GatewayRuntime implements AutoCloseable
         {
             VifLiveness.start(dataplane, vifIds.get(v.name()), v, notes::add);
         }
+        watchPeerCarrier();
         final boolean feedsRib;
         synchronized (this)
         {
@@ -371,6 +374,37 @@ public final class GatewayRuntime implements AutoCloseable
             notes.add(agent.flushStale() + " route(s) learnt from FRR before the restart removed: no FPM server runs");
         }
         dataplane.start();
+    }
+
+    /** BGP VIFs on kernel TAPs mirror the data plane's view of their path on the TAP's carrier ({@link PeerCarrier}). */
+    private void watchPeerCarrier()
+    {
+        final List<PeerCarrier.Watch> watches = new ArrayList<>();
+        for (final VifConfig v : config.vifs())
+        {
+            // An in-memory TAP has no kernel interface, and a VIF without BGP has no session to tell.
+            if (v.bgp() == null || !(tapsByVif.get(v.name()) instanceof org.vbgw.io.linux.TapDevice))
+            {
+                continue;
+            }
+            final int id = vifIds.get(v.name());
+            final Vif vif = dataplane.vifs().snapshot().vif(id);
+            final List<IpPrefix> peers = new ArrayList<>();
+            for (final var i : java.util.Arrays.asList(v.ipv4(), v.ipv6()))
+            {
+                if (i != null && i.peer() != null)
+                {
+                    peers.add(i.peer().host());
+                }
+            }
+            watches.add(new PeerCarrier.Watch(v.name(), new HostTapSpec(v.name(), 0, 0, List.of()).interfaceName(),
+                NextHopLiveness.Scope.port(vif.portIndex()), NextHopLiveness.Scope.vif(id), PeerCarrier.peers(id, peers)));
+        }
+        if (!watches.isEmpty())
+        {
+            peerCarrier = new PeerCarrier(dataplane.liveness(), watches, line -> System.err.println("vbgw: " + line));
+            dataplane.addTask(peerCarrier);
+        }
     }
 
     /**
@@ -505,6 +539,10 @@ public final class GatewayRuntime implements AutoCloseable
             routing = frr;
             fpmServer = fpm;
             timer = staleTimer;
+        }
+        if (peerCarrier != null)
+        {
+            peerCarrier.close();
         }
         if (timer != null)
         {
