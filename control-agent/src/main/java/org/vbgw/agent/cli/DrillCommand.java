@@ -1,5 +1,6 @@
 package org.vbgw.agent.cli;
 
+import org.vbgw.agent.lab.FailureMode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -12,7 +13,6 @@ import java.util.concurrent.Callable;
 import org.vbgw.agent.lab.LabScenario;
 import org.vbgw.agent.lab.drill.Drill;
 import org.vbgw.agent.lab.drill.DrillReport;
-import org.vbgw.agent.lab.drill.FailureMode;
 import org.vbgw.agent.lab.drill.ModeResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

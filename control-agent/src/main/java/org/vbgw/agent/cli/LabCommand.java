@@ -1,5 +1,6 @@
 package org.vbgw.agent.cli;
 
+import org.vbgw.agent.lab.FailureMode;
 import org.vbgw.agent.lab.Lab;
 import org.vbgw.agent.lab.LabFault;
 import org.vbgw.agent.lab.LabScenario;
@@ -177,9 +178,9 @@ public final class LabCommand
         @Override
         public Integer call()
         {
-            final LabFault.Mode m = LabFault.Mode.of(mode);
+            final FailureMode m = FailureMode.of(mode);
             LabFault.cut(Lab.state(name), vif, m);
-            spec.commandLine().getOut().println("lab " + name + ": " + vif + " cut (" + m.id() + ")");
+            spec.commandLine().getOut().println("lab " + name + ": " + vif + " cut (" + m.cliName() + ")");
             spec.commandLine().getOut().flush();
             return 0;
         }
@@ -192,9 +193,9 @@ public final class LabCommand
         @Override
         public Integer call()
         {
-            final LabFault.Mode m = LabFault.Mode.of(mode);
+            final FailureMode m = FailureMode.of(mode);
             LabFault.restore(Lab.state(name), vif, m);
-            spec.commandLine().getOut().println("lab " + name + ": " + vif + " restored (" + m.id() + ")");
+            spec.commandLine().getOut().println("lab " + name + ": " + vif + " restored (" + m.cliName() + ")");
             spec.commandLine().getOut().flush();
             return 0;
         }

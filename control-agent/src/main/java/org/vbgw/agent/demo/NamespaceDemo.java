@@ -1,5 +1,6 @@
 package org.vbgw.agent.demo;
 
+import org.vbgw.agent.lab.FailureMode;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.vbgw.agent.lab.GatewayApi;
 import org.vbgw.agent.lab.Lab;
@@ -108,11 +109,11 @@ public final class NamespaceDemo
             watch(state, traffic, startNs, phaseMs, null);
             out.println("-- cut: " + CUT_VIF + "'s connection goes down (port down at the wire) --");
             final long cutNs = System.nanoTime();
-            LabFault.cut(state, CUT_VIF, LabFault.Mode.PORT_DOWN);
+            LabFault.cut(state, CUT_VIF, FailureMode.PORT_DOWN);
             watch(state, traffic, startNs, phaseMs, null);
             out.println("-- restore: the connection comes back --");
             final long restoreNs = System.nanoTime();
-            LabFault.restore(state, CUT_VIF, LabFault.Mode.PORT_DOWN);
+            LabFault.restore(state, CUT_VIF, FailureMode.PORT_DOWN);
             final long[] backNs = {-1};
             watch(state, traffic, startNs, 90_000, t ->
             {

@@ -6,22 +6,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Breaks and mends one path of a lab, the way the seeds' failover test does (seed 003: "disconnect the BGP
  * session, remove the route, or shut down the port"), while traffic runs:
  * <ul>
- * <li>{@link Mode#PORT_DOWN}: the wire's interface toward the gateway port goes down, so the gateway's port
+ * <li>{@link FailureMode#PORT_DOWN}: the wire's interface toward the gateway port goes down, so the gateway's port
  *     loses carrier (a cut fibre at the gateway's end);</li>
- * <li>{@link Mode#BGP_DOWN}: the customer router shuts its BGP session on that VIF ({@code birdc disable}), so
+ * <li>{@link FailureMode#BGP_DOWN}: the customer router shuts its BGP session on that VIF ({@code birdc disable}), so
  *     the gateway gets a Cease notification and withdraws at once. That is what "disconnect the BGP session"
  *     means in the seeds, done by the customer; an nftables drop of TCP 179 would instead measure the 9 s hold
  *     time, while BFD, still up, keeps the path alive in the data plane: a different failure
- *     ({@link Mode#BFD_SILENCED} covers the silent one);</li>
- * <li>{@link Mode#ROUTE_WITHDRAWN}: the customer router stops announcing its prefixes on that session (BIRD is
+ *     ({@link FailureMode#BFD_SILENCED} covers the silent one);</li>
+ * <li>{@link FailureMode#ROUTE_WITHDRAWN}: the customer router stops announcing its prefixes on that session (BIRD is
  *     reconfigured with that session's export set to none; the session stays up);</li>
- * <li>{@link Mode#BFD_SILENCED}: an nftables drop of BFD (UDP 3784 and 4784) on the connection's bridge in the
+ * <li>{@link FailureMode#BFD_SILENCED}: an nftables drop of BFD (UDP 3784 and 4784) on the connection's bridge in the
  *     wire, nothing else: the peer's BFD goes quiet while the link, BGP and data stay up.</li>
  * </ul>
  * Cuts in force are listed in the lab's {@code cuts} file, so {@code status} shows them and a restore
@@ -37,55 +36,15 @@ public final class LabFault
     {
     }
 
-    /** How a path is broken. */
-    public enum Mode
-    {
-        /** The wire-side link of the connection down: carrier loss at the gateway. */
-        PORT_DOWN("port-down"),
-        /** The customer's BGP session on the VIF shut down. */
-        BGP_DOWN("bgp-down"),
-        /** The customer's prefixes no longer announced on the VIF. */
-        ROUTE_WITHDRAWN("route-withdrawn"),
-        /** BFD packets on the connection dropped. */
-        BFD_SILENCED("bfd-silenced");
-
-        private final String id;
-
-        Mode(final String id)
-        {
-            this.id = id;
-        }
-
-        /** The name on the command line. */
-        public String id()
-        {
-            return id;
-        }
-
-        /** The mode named {@code id}; throws listing the modes when there is none. */
-        public static Mode of(final String id)
-        {
-            for (final Mode m : values())
-            {
-                if (m.id.equals(id.toLowerCase(Locale.ROOT)))
-                {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("no failure mode '" + id + "'; modes are port-down, bgp-down, " +
-                "route-withdrawn, bfd-silenced");
-        }
-    }
-
     /** Breaks the path of {@code vif} as {@code mode} says. */
-    public static void cut(final LabState state, final String vif, final Mode mode)
+    public static void cut(final LabState state, final String vif, final FailureMode mode)
     {
         final LabState.LabPath path = state.path(vif);
         final List<String> cuts = cuts(state);
-        final String entry = vif + " " + mode.id();
+        final String entry = vif + " " + mode.cliName();
         if (cuts.contains(entry))
         {
-            throw new IllegalStateException("lab " + state.name() + ": " + vif + " is cut " + mode.id() + " already");
+            throw new IllegalStateException("lab " + state.name() + ": " + vif + " is cut " + mode.cliName() + " already");
         }
         apply(state, path, mode, true, cuts);
         cuts.add(entry);
@@ -93,11 +52,11 @@ public final class LabFault
     }
 
     /** Mends what {@link #cut} broke; harmless when the path is not cut that way. */
-    public static void restore(final LabState state, final String vif, final Mode mode)
+    public static void restore(final LabState state, final String vif, final FailureMode mode)
     {
         final LabState.LabPath path = state.path(vif);
         final List<String> cuts = cuts(state);
-        cuts.remove(vif + " " + mode.id());
+        cuts.remove(vif + " " + mode.cliName());
         apply(state, path, mode, false, cuts);
         writeCuts(state, cuts);
         restartIdleSessions(state, cuts);
@@ -112,7 +71,7 @@ public final class LabFault
     {
         for (final LabState.LabPath p : state.paths())
         {
-            if (p.birdProtocol() != null && !cuts.contains(p.vif() + " " + Mode.BGP_DOWN.id()))
+            if (p.birdProtocol() != null && !cuts.contains(p.vif() + " " + FailureMode.BGP_DOWN.cliName()))
             {
                 final String shown = Lab.exec(state.namespaces().cpe(), "birdc", "-s", birdSocket(state).toString(),
                     "show", "protocols", p.birdProtocol());
@@ -127,7 +86,7 @@ public final class LabFault
         }
     }
 
-    private static void apply(final LabState state, final LabState.LabPath path, final Mode mode, final boolean cut,
+    private static void apply(final LabState state, final LabState.LabPath path, final FailureMode mode, final boolean cut,
         final List<String> cutsAfterRestore)
     {
         final String wire = state.namespaces().wire();
@@ -141,7 +100,7 @@ public final class LabFault
                 final List<String> withdrawn = new ArrayList<>();
                 for (final LabState.LabPath p : state.paths())
                 {
-                    if ((cut && p == path) || cutsAfterRestore.contains(p.vif() + " " + Mode.ROUTE_WITHDRAWN.id()))
+                    if ((cut && p == path) || cutsAfterRestore.contains(p.vif() + " " + FailureMode.ROUTE_WITHDRAWN.cliName()))
                     {
                         withdrawn.add(bgpProtocol(p));
                     }

@@ -21,9 +21,9 @@ class LabFaultTest
     @Test
     void modesAreNamedAsOnTheCommandLine()
     {
-        assertEquals(LabFault.Mode.ROUTE_WITHDRAWN, LabFault.Mode.of("route-withdrawn"));
-        assertEquals(LabFault.Mode.BFD_SILENCED, LabFault.Mode.of("BFD-SILENCED"));
-        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> LabFault.Mode.of("unplug"));
+        assertEquals(FailureMode.ROUTE_WITHDRAWN, FailureMode.of("route-withdrawn"));
+        assertEquals(FailureMode.BFD_SILENCED, FailureMode.of("BFD-SILENCED"));
+        final IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> FailureMode.of("unplug"));
         assertTrue(ex.getMessage().contains("'unplug'") && ex.getMessage().contains("port-down"), ex.getMessage());
     }
 

@@ -70,7 +70,7 @@ class LabIT
             final double[] both = averagePps(traffic, 1_000);
             assertTrue(both[0] > 500 && both[1] > 500, "both VIFs carry traffic: " + both[0] + ", " + both[1]);
 
-            LabFault.cut(state, "vbr1", LabFault.Mode.PORT_DOWN);
+            LabFault.cut(state, "vbr1", FailureMode.PORT_DOWN);
             // A gateway too busy to answer in time shows no routes: that is not yet, not a failure.
             Lab.await("the IDC route leaves vbr1", 30_000, () -> LabStatus.collect(state).idcRoutes().stream()
                 .anyMatch(r -> r.nextHops().equals(List.of("10.0.0.6%vbr2"))));
@@ -82,7 +82,7 @@ class LabIT
             Thread.sleep(500);
             assertTrue(traffic.received() > receivedBefore + 1_000, "the IDC host still receives");
 
-            LabFault.restore(state, "vbr1", LabFault.Mode.PORT_DOWN);
+            LabFault.restore(state, "vbr1", FailureMode.PORT_DOWN);
             Lab.await("traffic on vbr1 again", 60_000, () -> traffic.lastPps()[0] > 500);
 
             final LabTraffic.Result result = traffic.stop(300);

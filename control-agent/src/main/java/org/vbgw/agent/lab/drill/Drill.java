@@ -1,5 +1,6 @@
 package org.vbgw.agent.lab.drill;
 
+import org.vbgw.agent.lab.FailureMode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -199,7 +200,6 @@ public final class Drill
     private Repeat repeat(final LabState state, final FailureMode mode, final Expectation expectation,
         final List<String> cutVifs, final int index) throws InterruptedException
     {
-        final LabFault.Mode labMode = LabFault.Mode.of(mode.cliName());
         final long maxCutMs = Math.max(MIN_CUT_MS, expectation.limitMs() + AFTER_IDLE_MS);
         final long maxReturnMs = expectation.failbackMs() + RETURN_MARGIN_MS;
         final long maxDurationNs = (WARMUP_MS + BEFORE_CUT_MS + maxCutMs + maxReturnMs + AFTER_RETURN_MS + 5_000) *
@@ -220,7 +220,7 @@ public final class Drill
                 cutNs = System.nanoTime();
                 for (final String vif : cutVifs)
                 {
-                    LabFault.cut(state, vif, labMode);
+                    LabFault.cut(state, vif, mode);
                     cut.add(vif);
                 }
                 // Hold the cut until the cut paths have been idle a while (the switch happened), within bounds.
@@ -239,7 +239,7 @@ public final class Drill
                     }
                 }
                 restoreNs = System.nanoTime();
-                restore(state, cut, labMode);
+                restore(state, cut, mode);
                 long backSince = -1;
                 while (true)
                 {
@@ -257,7 +257,7 @@ public final class Drill
             }
             finally
             {
-                restore(state, cut, labMode);
+                restore(state, cut, mode);
             }
             result = traffic.stop(DRAIN_MS);
         }
@@ -270,7 +270,7 @@ public final class Drill
         return new Repeat(r, series, report.startNs(), cutNs, restoreNs);
     }
 
-    private static void restore(final LabState state, final List<String> cut, final LabFault.Mode mode)
+    private static void restore(final LabState state, final List<String> cut, final FailureMode mode)
     {
         for (final String vif : List.copyOf(cut))
         {

@@ -1,5 +1,6 @@
 package org.vbgw.agent.lab.drill;
 
+import org.vbgw.agent.lab.FailureMode;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;

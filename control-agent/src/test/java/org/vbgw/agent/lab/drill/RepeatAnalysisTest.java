@@ -1,5 +1,6 @@
 package org.vbgw.agent.lab.drill;
 
+import org.vbgw.agent.lab.FailureMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

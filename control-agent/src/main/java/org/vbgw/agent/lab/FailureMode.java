@@ -1,4 +1,4 @@
-package org.vbgw.agent.lab.drill;
+package org.vbgw.agent.lab;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The failures of the seeds' failover test, as a drill applies them to one path of a lab: the names are the
- * ones {@code vbgw lab cut --mode} takes.
+ * The failures of the seeds' failover test, as {@link LabFault} applies them to one path of a lab: the names are
+ * the ones {@code vbgw lab cut --mode} and {@code vbgw drill --modes} take.
  */
 public enum FailureMode
 {
@@ -38,7 +38,7 @@ public enum FailureMode
     {
         for (final FailureMode mode : values())
         {
-            if (mode.cliName.equals(name.trim()))
+            if (mode.cliName.equals(name.trim().toLowerCase(java.util.Locale.ROOT)))
             {
                 return mode;
             }

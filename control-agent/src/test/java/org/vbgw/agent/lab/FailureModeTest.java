@@ -1,4 +1,4 @@
-package org.vbgw.agent.lab.drill;
+package org.vbgw.agent.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
