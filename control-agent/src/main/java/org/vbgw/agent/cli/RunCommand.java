@@ -233,7 +233,7 @@ public final class RunCommand implements Callable<Integer>
     static void onHangup(final Path configFile, final org.vbgw.agent.run.ConfigReload.Target target,
         final PrintWriter out)
     {
-        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal ->
+        final sun.misc.SignalHandler previous = sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal ->
         {
             try
             {
@@ -246,6 +246,12 @@ public final class RunCommand implements Callable<Integer>
             }
             out.flush();
         });
+        if (previous == sun.misc.SignalHandler.SIG_IGN)
+        {
+            // The JVM installs no handler for a signal the process inherited as ignored (nohup does that).
+            out.println("vbgw: SIGHUP is ignored in this process (started under nohup?): reload with `vbgw reload` " +
+                "or POST /api/reload");
+        }
     }
 
     /** Socket options of a port; with several workers, one fanout group per interface spreads flows over them. */

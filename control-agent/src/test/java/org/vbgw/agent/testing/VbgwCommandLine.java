@@ -32,10 +32,14 @@ public final class VbgwCommandLine
         return command;
     }
 
-    /** The same, run in network namespace {@code netns} ({@code ip netns exec NETNS java ...}). */
+    /**
+     * The same, run in network namespace {@code netns} ({@code ip netns exec NETNS java ...}). SIGHUP is reset to
+     * its default first: a build started under {@code nohup} passes SIGHUP on as ignored, and the JVM then installs
+     * no handler for it, so the gateway's reload on SIGHUP would never run.
+     */
     public static List<String> inNamespace(final String netns, final String... args)
     {
-        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        final List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", netns, "env", "--default-signal=HUP"));
         command.addAll(of(args));
         return command;
     }
