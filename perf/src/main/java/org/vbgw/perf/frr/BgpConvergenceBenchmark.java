@@ -64,7 +64,7 @@ public final class BgpConvergenceBenchmark
             gw.exec("ip", "addr", "add", "10.0.0.1/30", "dev", "vb-dx1");
             cpe.exec("ip", "addr", "add", "10.0.0.2/30", "dev", "c1");
             final Path gwConfig = dir.resolve("gw.yaml");
-            Files.writeString(gwConfig, gatewayConfig(prefixes));
+            Files.writeString(gwConfig, gatewayConfig("bgp-convergence", prefixes));
             final ConfigCheck check = ConfigCheck.of(gwConfig);
             if (!check.ok())
             {
@@ -172,10 +172,11 @@ public final class BgpConvergenceBenchmark
         return lines;
     }
 
-    private static String gatewayConfig(final int prefixes)
+    /** The gateway of both BGP benchmarks: one BGP VIF toward the customer, room for {@code prefixes} routes. */
+    static String gatewayConfig(final String name, final int prefixes)
     {
         return String.join("\n",
-            "gateway: {name: bgp-convergence, asn: 65000, router-id: 10.255.0.1}",
+            "gateway: {name: " + name + ", asn: 65000, router-id: 10.255.0.1}",
             "ports:",
             "  - {name: dc1, interface: eth1, location: a}",
             "  - {name: vpc, interface: eth3}",
@@ -193,20 +194,30 @@ public final class BgpConvergenceBenchmark
     /** BIRD announcing {@code prefixes} /24s from 16.0.0.0 upward. */
     private static String birdConfig(final int prefixes)
     {
-        final StringBuilder sb = new StringBuilder(64 + prefixes * 40);
-        sb.append("router id 10.0.0.2;\nprotocol device {}\nprotocol static customer {\n  ipv4;\n");
+        final List<String> routes = new java.util.ArrayList<>(prefixes);
         for (int i = 0; i < prefixes; i++)
         {
             final int a = (16 << 24) + (i << 8);
-            sb.append("  route ").append(a >>> 24).append('.').append((a >>> 16) & 0xFF).append('.').append((a >>> 8) & 0xFF)
-                .append(".0/24 blackhole;\n");
+            routes.add((a >>> 24) + "." + ((a >>> 16) & 0xFF) + "." + ((a >>> 8) & 0xFF) + ".0/24");
+        }
+        return birdConfig(routes);
+    }
+
+    /** BIRD announcing the prefixes as static (blackhole) routes exported to BGP, as the benchmarks' customer. */
+    static String birdConfig(final List<String> prefixes)
+    {
+        final StringBuilder sb = new StringBuilder(128 + prefixes.size() * 32);
+        sb.append("router id 10.0.0.2;\nprotocol device {}\nprotocol static customer {\n  ipv4;\n");
+        for (final String p : prefixes)
+        {
+            sb.append("  route ").append(p).append(" blackhole;\n");
         }
         sb.append("}\nprotocol bgp to_gateway {\n  local 10.0.0.2 as 64512;\n  neighbor 10.0.0.1 as 65000;\n  password \"bench-key\";\n")
             .append("  connect retry time 1;\n  ipv4 { import none; export where proto = \"customer\"; };\n}\n");
         return sb.toString();
     }
 
-    private static double median(final double[] values)
+    static double median(final double[] values)
     {
         final double[] sorted = values.clone();
         Arrays.sort(sorted);

@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -88,14 +87,14 @@ public final class BgpFibConvergenceBenchmark
             gw.exec("ip", "addr", "add", "10.0.0.1/30", "dev", "vb-dx1");
             cpe.exec("ip", "addr", "add", "10.0.0.2/30", "dev", "c1");
             final Path gwConfig = dir.resolve("gw.yaml");
-            Files.writeString(gwConfig, gatewayConfig(n));
+            Files.writeString(gwConfig, BgpConvergenceBenchmark.gatewayConfig("bgp-scale", n));
             final ConfigCheck check = ConfigCheck.of(gwConfig);
             if (!check.ok())
             {
                 throw new IllegalStateException(check.errors().toString());
             }
             final Path birdConf = dir.resolve("bird.conf");
-            Files.writeString(birdConf, birdConfig(table));
+            Files.writeString(birdConf, BgpConvergenceBenchmark.birdConfig(table));
             bird = cpe.start("bird", "-f", "-c", birdConf.toString(), "-s", dir.resolve("bird.ctl").toString());
             // Interrupted (SIGTERM), the namespaces go in their own hooks; BIRD would outlive its namespace.
             Runtime.getRuntime().addShutdownHook(new Thread(bird::destroyForcibly));
@@ -118,8 +117,8 @@ public final class BgpFibConvergenceBenchmark
             }
             System.out.printf(Locale.ROOT, "median of %d, %,d prefixes: all in bgpd %.2f s, first over FPM %.2f s, " +
                 "last over FPM %.2f s, all in the FIB %.2f s (%,.0f prefixes/s end to end); FPM ingest %,.0f routes/s%n",
-                repeats, n, median(bgp), median(column(results, 1)), median(column(results, 2)), median(fib),
-                n / median(fib), median(fpmRate));
+                repeats, n, BgpConvergenceBenchmark.median(bgp), BgpConvergenceBenchmark.median(column(results, 1)), BgpConvergenceBenchmark.median(column(results, 2)), BgpConvergenceBenchmark.median(fib),
+                n / BgpConvergenceBenchmark.median(fib), BgpConvergenceBenchmark.median(fpmRate));
         }
         finally
         {
@@ -285,38 +284,6 @@ public final class BgpFibConvergenceBenchmark
         return out;
     }
 
-    private static String gatewayConfig(final int prefixes)
-    {
-        return String.join("\n",
-            "gateway: {name: bgp-scale, asn: 65000, router-id: 10.255.0.1}",
-            "ports:",
-            "  - {name: dc1, interface: eth1, location: a}",
-            "  - {name: vpc, interface: eth3}",
-            "vpc-attachments:",
-            "  - {name: vpc-1, port: vpc, vpc-cidrs: [192.168.0.0/16]}",
-            "vifs:",
-            "  - name: dx1",
-            "    port: dc1",
-            "    vlan: 100",
-            "    ipv4: {local: 10.0.0.1/30, peer: 10.0.0.2/30}",
-            "    bgp: {peer-asn: 64512, md5-key: bench-key, max-prefixes: " + (prefixes + 1) + "}",
-            "");
-    }
-
-    /** BIRD announcing the prefixes as static (blackhole) routes exported to BGP. */
-    private static String birdConfig(final List<String> prefixes)
-    {
-        final StringBuilder sb = new StringBuilder(128 + prefixes.size() * 32);
-        sb.append("router id 10.0.0.2;\nprotocol device {}\nprotocol static customer {\n  ipv4;\n");
-        for (final String p : prefixes)
-        {
-            sb.append("  route ").append(p).append(" blackhole;\n");
-        }
-        sb.append("}\nprotocol bgp to_gateway {\n  local 10.0.0.2 as 64512;\n  neighbor 10.0.0.1 as 65000;\n  password \"bench-key\";\n")
-            .append("  connect retry time 1;\n  ipv4 { import none; export where proto = \"customer\"; };\n}\n");
-        return sb.toString();
-    }
-
     private static double[] column(final double[][] rows, final int c)
     {
         final double[] out = new double[rows.length];
@@ -325,12 +292,5 @@ public final class BgpFibConvergenceBenchmark
             out[i] = rows[i][c];
         }
         return out;
-    }
-
-    private static double median(final double[] values)
-    {
-        final double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return sorted.length % 2 == 1 ? sorted[sorted.length / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 }
