@@ -74,11 +74,15 @@ public final class LabShim
             Runtime.getRuntime().addShutdownHook(new Thread(() ->
             {
                 CloseHelper.quietClose(runner);
-                for (final VlanShim shim : shims)
+                for (int i = 0; i < shims.size(); i++)
                 {
+                    final VlanShim shim = shims.get(i);
+                    // Ports are access, trunk per shim; ring drops mean this process was stalled, not the wire.
                     System.out.println(shim.roleName() + ": to trunk " + shim.toTrunk() + ", to access " + shim.toAccess() +
                         ", other VLAN " + shim.droppedOtherVlan() + ", untagged " + shim.droppedUntagged() +
-                        ", tx refused " + shim.droppedTx());
+                        ", tx refused " + shim.droppedTx() + ", receive ring drops " +
+                        ports.get(2 * i).statistics().rxKernelDrops() + " (access) " +
+                        ports.get(2 * i + 1).statistics().rxKernelDrops() + " (trunk)");
                 }
                 System.out.flush();
                 stopped.countDown();

@@ -69,7 +69,12 @@ public final class LabTraffic implements AutoCloseable
      * @param samples       the gateway's per-VIF transmit counters every {@link #SAMPLE_INTERVAL_NS}
      * @param flowSpacingNs how far apart a flow's packets were sent: the outage's resolution
      */
-    public record Result(TrafficReport report, List<String> vifs, List<Sample> samples, long flowSpacingNs)
+    /**
+     * @param receiverDrops frames the receiver's own ring dropped (PACKET_STATISTICS): this machine stalled the
+     *                      receiver, so lost sequence numbers may not be the network's. 0 for a sound measurement.
+     */
+    public record Result(TrafficReport report, List<String> vifs, List<Sample> samples, long flowSpacingNs,
+        long receiverDrops)
     {
         /** Packets lost over every flow. */
         public long lost()
@@ -260,7 +265,8 @@ public final class LabTraffic implements AutoCloseable
         sampling = false;
         sampler.join(1_000);
         final TrafficReport report = receiver.report(sender.sentPerFlow(), sender.flowSpacingNs(), List.of("idc"));
-        result = new Result(report, vifs, new ArrayList<>(samples), sender.flowSpacingNs());
+        result = new Result(report, vifs, new ArrayList<>(samples), sender.flowSpacingNs(),
+            receiverPort.statistics().rxKernelDrops());
         return result;
     }
 

@@ -1,5 +1,6 @@
 package org.vbgw.agent.lab.drill;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -40,6 +41,16 @@ public record RepeatResult(int repeat, long cutAtNs, long restoreAtNs, int flows
      */
     public record Loss(int flow, boolean onCutPath, String phase, double fromMs, double toMs, long lost)
     {
+    }
+
+    /** This result with one more problem (so it fails). */
+    public RepeatResult withProblem(final String problem)
+    {
+        final List<String> more = new ArrayList<>(problems);
+        more.add(problem);
+        return new RepeatResult(repeat, cutAtNs, restoreAtNs, flows, movedFlows, worstOutageNs, worstFlow,
+            aggregateOutageNs, lostAtCut, survivorLost, baselineLost, switchNs, switched, failbackNs, lostAtFailback,
+            List.copyOf(more), losses);
     }
 
     /** No problem found. */
