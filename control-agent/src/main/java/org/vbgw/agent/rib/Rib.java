@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -20,7 +21,9 @@ import java.util.Set;
  * Best = lowest administrative distance (ties: the source listed first in {@link RouteSource}). The
  * next-best candidate with a different path set becomes the installed group's <em>backup group</em>, so the
  * data plane falls over to it by itself, in O(1), when every primary path dies (the VPN-as-last-resort
- * scenario), before the agent has noticed. Identical (paths, backup, origin) sets share one group, and identical
+ * scenario), before the agent has noticed. A {@linkplain RouteSource#backupOnly() backup-only} candidate (a BGP
+ * VIF's remote subnet) is never installed itself; it backs up the route of its own prefix and of every more
+ * specific prefix inside it, with the paths the route does not already use (BGP PIC's precomputed backup). Identical (paths, backup, origin) sets share one group, and identical
  * (VIF, gateway) pairs one next hop ({@link NextHopGroups}): a failure then rewrites one group, whatever the number
  * of routes.
  * <p>
@@ -117,6 +120,9 @@ public final class Rib
     /** Prefixes holding a stale candidate (see {@link #adopt(JournalState, Set)}); removed by {@link #sweepStale()}. */
     private final Set<IpPrefix> stalePrefixes = new HashSet<>();
     private int staleCount;
+    /** Prefixes holding a backup-only candidate, and per family and length how many: the covers to look up. */
+    private final Set<IpPrefix> backupOnlyPrefixes = new HashSet<>();
+    private final int[][] backupOnlyLengths = new int[2][129];
 
     public Rib(final FibWriter fib)
     {
@@ -141,6 +147,7 @@ public final class Rib
         refreshed(source, prefix, e);
         e.put(new Candidate(source, distance, List.copyOf(paths), false));
         reselect(prefix, e);
+        backupOnlyChanged(source, prefix, e);
     }
 
     private static void check(final IpPrefix prefix, final List<RibPath> paths, final int distance)
@@ -176,6 +183,7 @@ public final class Rib
         e.removeWhere(source, -1, false);
         byDistance.forEach((distance, paths) -> e.put(new Candidate(source, distance, List.copyOf(paths), false)));
         reselect(prefix, e);
+        backupOnlyChanged(source, prefix, e);
     }
 
     /**
@@ -215,7 +223,40 @@ public final class Rib
             return false;
         }
         reselect(prefix, e);
+        backupOnlyChanged(source, prefix, e);
         return true;
+    }
+
+    /**
+     * After a backup-only candidate of {@code prefix} came, changed or went: the routes inside the prefix select
+     * their backup again. A scan of every prefix, but backup-only candidates come from the config, so this runs
+     * at a start or a reload, not per BGP update.
+     */
+    private void backupOnlyChanged(final RouteSource source, final IpPrefix prefix, final Entry e)
+    {
+        if (!source.backupOnly())
+        {
+            return;
+        }
+        final boolean has = entries.get(prefix) == e && e.has(source);
+        final int family = prefix.ipv6() ? 1 : 0;
+        if (has && backupOnlyPrefixes.add(prefix))
+        {
+            backupOnlyLengths[family][prefix.length()]++;
+        }
+        else if (!has && backupOnlyPrefixes.remove(prefix))
+        {
+            backupOnlyLengths[family][prefix.length()]--;
+        }
+        final List<IpPrefix> inside = new ArrayList<>();
+        entries.forEach((p, entry) ->
+        {
+            if (p.length() > prefix.length() && prefix.contains(p))
+            {
+                inside.add(p);
+            }
+        });
+        inside.forEach(p -> reselect(p, entries.get(p)));
     }
 
     /** Removes every candidate of a source (e.g. BGP routes when FRR is gone past its grace period). */
@@ -425,27 +466,53 @@ public final class Rib
         if (e.count == 0)
         {
             entries.remove(prefix);
+        }
+        final Candidate best = e.count == 0 ? null : installable(e);
+        if (best == null)
+        {
+            // No candidate, or only backup-only ones: nothing to forward on.
             if (e.groupId != NO_GROUP)
             {
                 installedCount--;
                 fib.routeRemoved(prefix.ipv6(), prefix.hi(), prefix.lo(), prefix.length());
                 groups.release(e.groupId);
+                e.groupId = NO_GROUP;
             }
+            e.primary = null;
             return;
         }
-        final Candidate best = e.candidates[0];
         Candidate backup = null;
-        for (int i = 1; i < e.count && backup == null; i++)
+        List<RibPath> backupPaths = null;
+        for (int i = 0; i < e.count && backup == null; i++)
         {
-            if (!samePaths(e.candidates[i].paths(), best.paths()))
+            final Candidate c = e.candidates[i];
+            if (c != best)
             {
-                backup = e.candidates[i];
+                backupPaths = backupPaths(c, best);
+                backup = backupPaths == null ? null : c;
+            }
+        }
+        if (backup == null && !backupOnlyPrefixes.isEmpty())
+        {
+            for (int length = prefix.length() - 1; length >= 0 && backup == null; length--)
+            {
+                final Entry cover = backupOnlyLengths[prefix.ipv6() ? 1 : 0][length] == 0 ? null
+                    : entries.get(cover(prefix, length));
+                for (int i = 0; cover != null && i < cover.count && backup == null; i++)
+                {
+                    final Candidate c = cover.candidates[i];
+                    if (c.source().backupOnly())
+                    {
+                        backupPaths = backupPaths(c, best);
+                        backup = backupPaths == null ? null : c;
+                    }
+                }
             }
         }
         // Acquire the new group before releasing the old one: when they are equal the refcount never touches
         // zero, so the FIB never sees the group removed under a route.
         final int backupGroup = backup == null ? NO_GROUP
-            : groups.acquire(prefix, backup.paths(), NO_GROUP, backup.source(), backup.distance());
+            : groups.acquire(prefix, backupPaths, NO_GROUP, backup.source(), backup.distance());
         final int group = groups.acquire(prefix, best.paths(), backupGroup, best.source(), best.distance());
         groups.release(backupGroup);
         e.primary = best;
@@ -465,6 +532,56 @@ public final class Rib
         {
             groups.release(previous);
         }
+    }
+
+    /** The best candidate that may be installed: the first in rank that is not backup-only; null if none. */
+    private static Candidate installable(final Entry e)
+    {
+        for (int i = 0; i < e.count; i++)
+        {
+            if (!e.candidates[i].source().backupOnly())
+            {
+                return e.candidates[i];
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The paths {@code c} adds as a backup of {@code best}, or null when none: a regular candidate backs up with
+     * all its paths when they differ from the best's; a backup-only one with those the best does not use.
+     */
+    private static List<RibPath> backupPaths(final Candidate c, final Candidate best)
+    {
+        if (!c.source().backupOnly())
+        {
+            return samePaths(c.paths(), best.paths()) ? null : c.paths();
+        }
+        final List<RibPath> paths = new ArrayList<>(c.paths().size());
+        for (final RibPath p : c.paths())
+        {
+            boolean used = false;
+            for (final RibPath b : best.paths())
+            {
+                used |= b.vifId() == p.vifId() && Objects.equals(b.gateway(), p.gateway());
+            }
+            if (!used)
+            {
+                paths.add(p);
+            }
+        }
+        return paths.isEmpty() ? null : paths;
+    }
+
+    /** {@code prefix} cut to {@code length} bits. */
+    private static IpPrefix cover(final IpPrefix prefix, final int length)
+    {
+        if (prefix.ipv6())
+        {
+            return new IpPrefix(true, prefix.hi() & IpPrefix.mask128Hi(length), prefix.lo() & IpPrefix.mask128Lo(length),
+                length);
+        }
+        return new IpPrefix(false, 0, prefix.lo() & IpPrefix.mask32(length) & 0xFFFF_FFFFL, length);
     }
 
     private static boolean samePaths(final List<RibPath> a, final List<RibPath> b)

@@ -20,7 +20,15 @@ public enum RouteSource
      * at the distance zebra gives that protocol.
      */
     FRR(1, 5),
-    IBGP(200, 6);
+    IBGP(200, 6),
+    /**
+     * A BGP VIF's remote subnets, via its peer: where the data plane sends a BGP route's traffic when every one
+     * of the route's own next hops has died (the standby connection of an active/standby pair), in O(1) and
+     * before FRR has converged, as BGP PIC does with a precomputed backup path. FPM carries only zebra's best
+     * path, so the config's remote subnets are what says the standby connection reaches the prefix. A backup
+     * only ({@link #backupOnly()}): never installed on its own, so a prefix the customer withdraws is gone.
+     */
+    STANDBY(255, 7);
 
     private static final RouteSource[] BY_CODE = new RouteSource[8];
 
@@ -44,6 +52,15 @@ public enum RouteSource
     public int defaultDistance()
     {
         return defaultDistance;
+    }
+
+    /**
+     * True for a source whose candidates only ever back up another source's route (the RIB never installs one
+     * as a prefix's route), for the prefix itself and the more specific prefixes inside it.
+     */
+    public boolean backupOnly()
+    {
+        return this == STANDBY;
     }
 
     /** The code the journal records for this source (never 0, which means "not recorded"). */

@@ -26,7 +26,7 @@ import java.util.TreeMap;
 
 /**
  * The routes and static neighbours a config asks for, as values: connected subnets, remote subnets routed to
- * a VIF's peer, VPC CIDRs, static routes (with floating and explicit backups) and VPN backups, each as a
+ * a VIF's peer (standby paths behind a BGP VIF, {@link RouteSource#STANDBY}), VPC CIDRs, static routes (with floating and explicit backups) and VPN backups, each as a
  * source's candidates (distance → paths) for a prefix. Two of them compare, which is what a reload needs: only
  * the prefixes whose candidates differ are given to the RIB again.
  * <p>
@@ -59,6 +59,8 @@ public final class ConfigRoutes
         final ConfigRoutes c = new ConfigRoutes();
         // A remote subnet behind several VIFs (the seeds' active/active pairs) is one route over all of them.
         final Map<IpPrefix, List<RibPath>> remoteSubnets = new LinkedHashMap<>();
+        // Behind BGP VIFs they are standby paths: the data plane's backup for the routes BGP learns there.
+        final Map<IpPrefix, List<RibPath>> standby = new LinkedHashMap<>();
         for (final VifConfig v : config.vifs())
         {
             final int id = vifIds.get(v.name());
@@ -70,20 +72,19 @@ public final class ConfigRoutes
             {
                 c.add(RouteSource.CONNECTED, GatewayRuntime.subnet(v.ipv6().local()), 0, List.of(RibPath.attached(id)));
             }
-            if (v.bgp() == null)
+            for (final CidrBlock b : v.remoteSubnets())
             {
-                for (final CidrBlock b : v.remoteSubnets())
+                final InterfaceAddress peer = b.prefix().ipv6() ? peer(v.ipv6()) : peer(v.ipv4());
+                if (peer != null)
                 {
-                    final InterfaceAddress peer = b.prefix().ipv6() ? peer(v.ipv6()) : peer(v.ipv4());
-                    if (peer != null)
-                    {
-                        remoteSubnets.computeIfAbsent(b.prefix(), k -> new ArrayList<>())
-                            .add(new RibPath(id, peer.host(), v.weight() != null ? v.weight() : 1));
-                    }
+                    (v.bgp() == null ? remoteSubnets : standby).computeIfAbsent(b.prefix(), k -> new ArrayList<>())
+                        .add(new RibPath(id, peer.host(), v.weight() != null ? v.weight() : 1));
                 }
             }
         }
         remoteSubnets.forEach((prefix, paths) -> c.add(RouteSource.STATIC, prefix, REMOTE_SUBNET_DISTANCE, paths));
+        standby.forEach((prefix, paths) -> c.add(RouteSource.STANDBY, prefix, RouteSource.STANDBY.defaultDistance(),
+            paths));
         for (final VpcAttachment a : config.vpcAttachments())
         {
             final int id = vifIds.get(a.name());

@@ -152,6 +152,71 @@ class RibTest
     }
 
     @Test
+    void aStandbyPathBacksUpBgpRoutesInsideItButIsNeverARouteOfItsOwn()
+    {
+        final IpPrefix remote = IpPrefix.parse("172.16.0.0/16");
+        final RibPath active = RibPath.via(1, "10.0.0.2");
+        final RibPath standby = RibPath.via(2, "10.0.0.6");
+        rib.add(RouteSource.STANDBY, remote, List.of(active, standby));
+        assertEquals(List.of(), fib.lines, "a standby path alone forwards nothing");
+        assertEquals(0, rib.installedCount());
+
+        // The active connection's route (BGP chose it; FPM carries only that path): backed up by the standby's peer.
+        rib.add(RouteSource.EBGP, remote, List.of(active));
+        assertEquals(List.of(
+            "nh 0 vif 2 10.0.0.6",
+            "group 0 [0] w[1]",
+            "nh 1 vif 1 10.0.0.2",
+            "group 1 [1] w[1] backup 0",
+            "route 172.16.0.0/16 -> 1"), fib.lines);
+        fib.lines.clear();
+
+        // A more specific prefix inside the remote subnet gets the same backup; ECMP over both needs none.
+        rib.add(RouteSource.EBGP, IpPrefix.parse("172.16.5.0/24"), List.of(active));
+        assertEquals(List.of("route 172.16.5.0/24 -> 1"), fib.lines);
+        fib.lines.clear();
+        rib.add(RouteSource.EBGP, IpPrefix.parse("172.16.6.0/24"), List.of(active, standby));
+        assertEquals(List.of("group 2 [0, 1] w[1, 1]", "route 172.16.6.0/24 -> 2"), fib.lines);
+        fib.lines.clear();
+        // Outside the remote subnet: no backup.
+        rib.add(RouteSource.EBGP, IpPrefix.parse("10.99.0.0/16"), List.of(active));
+        assertEquals(List.of("group 3 [1] w[1]", "route 10.99.0.0/16 -> 3"), fib.lines);
+        fib.lines.clear();
+
+        // BGP moved to the standby connection: its backup is now the active connection's peer.
+        rib.add(RouteSource.EBGP, remote, List.of(standby));
+        assertEquals(List.of("group 4 [1] w[1]", "group 5 [0] w[1] backup 4", "route 172.16.0.0/16 -> 5"), fib.lines);
+        fib.lines.clear();
+
+        // The customer withdraws the prefix: gone, though a standby path still covers it.
+        assertTrue(rib.remove(RouteSource.EBGP, remote));
+        assertEquals(List.of("route-del 172.16.0.0/16", "group-del 5", "group-del 4"), fib.lines);
+        assertEquals(3, rib.installedCount());
+        fib.lines.clear();
+
+        // The remote subnet leaves the config: the routes inside lose their backup, and stay.
+        rib.set(RouteSource.STANDBY, remote, java.util.Map.of());
+        assertEquals(List.of("route 172.16.5.0/24 -> 3", "group-del 1", "group-del 0"), fib.lines);
+        assertEquals(3, rib.installedCount());
+    }
+
+    @Test
+    void aStandbyPathAddedAfterTheRoutesBacksThemUpAtOnce()
+    {
+        final RibPath active = RibPath.via(1, "2001:db8::2");
+        final RibPath standby = RibPath.via(2, "2001:db8:1::2");
+        rib.add(RouteSource.EBGP, IpPrefix.parse("2001:db8:100::/48"), List.of(active));
+        rib.add(RouteSource.EBGP, IpPrefix.parse("2001:db8:200::/48"), List.of(active));
+        fib.lines.clear();
+        rib.add(RouteSource.STANDBY, IpPrefix.parse("2001:db8:100::/40"), List.of(standby));
+        assertEquals(List.of(
+            "nh 1 vif 2 2001:db8:1::2",
+            "group 1 [1] w[1]",
+            "group 2 [0] w[1] backup 1",
+            "route 2001:db8:100::/48 -> 2"), fib.lines, "only the route inside the remote subnet");
+    }
+
+    @Test
     void replacingWithTheSamePathsWritesNothing()
     {
         final IpPrefix p = IpPrefix.parse("2001:db8:100::/48");

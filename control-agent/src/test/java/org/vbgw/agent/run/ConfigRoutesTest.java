@@ -80,4 +80,125 @@ class ConfigRoutesTest
             "    remote-subnets: [172.21.0.0/16]"));
         assertEquals(2, ConfigRoutes.of(fewer, ids).programChangesInto(rib, routes));
     }
+
+    @Test
+    void behindBgpVifsRemoteSubnetsAreStandbyPathsThatInstallNothingOfTheirOwn()
+    {
+        final GatewayConfig config = config(CONFIG
+            .replace("    remote-subnets: [172.20.0.0/16]\n  - name: dx2",
+                "    bgp: {peer-asn: 64512, local-pref: 200}\n    remote-subnets: [172.20.0.0/16]\n  - name: dx2")
+            .replace("    ipv4: {local: 10.0.0.5/30, peer: 10.0.0.6/30}\n",
+                "    ipv4: {local: 10.0.0.5/30, peer: 10.0.0.6/30}\n    bgp: {peer-asn: 64512, as-path-prepend: 2}\n"));
+        final Map<String, Integer> ids = VifIds.assign(config, Map.of());
+        final ConfigRoutes routes = ConfigRoutes.of(config, ids);
+        final IpPrefix remote = IpPrefix.parse("172.20.0.0/16");
+        assertEquals(null, routes.routes().get(new ConfigRoutes.Key(RouteSource.STATIC, remote)),
+            "BGP says where these go, not a static route");
+        final RibPath dx1 = new RibPath(ids.get("dx1"), IpPrefix.parse("10.0.0.2"), 1);
+        final RibPath dx2 = new RibPath(ids.get("dx2"), IpPrefix.parse("10.0.0.6"), 1);
+        assertEquals(Map.of(RouteSource.STANDBY.defaultDistance(), List.of(dx1, dx2)),
+            routes.routes().get(new ConfigRoutes.Key(RouteSource.STANDBY, remote)));
+
+        final RibTestRecorder fib = new RibTestRecorder();
+        final Rib rib = new Rib(fib);
+        routes.programInto(rib);
+        assertEquals(2, rib.installedCount(), "the VIFs' subnets, and no remote subnet before BGP learns one");
+        fib.routes = 0;
+        fib.groupsWithBackup = 0;
+        fib.groupsWithoutBackup = 0;
+        rib.add(RouteSource.EBGP, IpPrefix.parse("172.20.1.0/24"), List.of(dx1));
+        assertEquals(3, rib.installedCount());
+        assertEquals(1, fib.routes, "one route, whose group falls back to dx2");
+        assertEquals(2, fib.groupsWithBackup + fib.groupsWithoutBackup, "dx1 backed up by dx2, and dx2's own");
+        assertEquals(1, fib.groupsWithBackup);
+    }
+
+    /** Counts routes and groups (with and without a backup) a RIB writes. */
+    private static final class RibTestRecorder implements FibWriter
+    {
+        int routes;
+        int groupsWithBackup;
+        int groupsWithoutBackup;
+
+        @Override
+        public long nextHop(final int id, final int vif, final boolean v6, final long hi, final long lo)
+        {
+            return 0;
+        }
+
+        @Override
+        public long nextHopRemoved(final int id)
+        {
+            return 0;
+        }
+
+        @Override
+        public long nextHopState(final int id, final boolean alive, final int cause)
+        {
+            return 0;
+        }
+
+        @Override
+        public long group(final int id, final int[] nhs, final int[] w, final int n, final int backup)
+        {
+            if (backup >= 0)
+            {
+                groupsWithBackup++;
+            }
+            else
+            {
+                groupsWithoutBackup++;
+            }
+            return 0;
+        }
+
+        @Override
+        public long groupRemoved(final int id)
+        {
+            return 0;
+        }
+
+        @Override
+        public long route(final boolean v6, final long hi, final long lo, final int len, final int group)
+        {
+            routes++;
+            return 0;
+        }
+
+        @Override
+        public long routeRemoved(final boolean v6, final long hi, final long lo, final int len)
+        {
+            return 0;
+        }
+
+        @Override
+        public long neighbour(final int vif, final boolean v6, final long hi, final long lo, final long mac)
+        {
+            return 0;
+        }
+
+        @Override
+        public long neighbourRemoved(final int vif, final boolean v6, final long hi, final long lo)
+        {
+            return 0;
+        }
+
+        @Override
+        public long vifAdminState(final int vif, final boolean up)
+        {
+            return 0;
+        }
+
+        @Override
+        public long transactionBegin()
+        {
+            return 0;
+        }
+
+        @Override
+        public long transactionEnd()
+        {
+            return 0;
+        }
+    }
 }
