@@ -41,5 +41,14 @@ OUT="$ROOT/perf/target/jmh-fib-$MODE-$STAMP.json"
 echo "bench-fib: $MODE run of '$PATTERN', results in $OUT" >&2
 # BENCH_JAVA_OPTS reaches the JMH host JVM, e.g. -Djmh.ignoreLock=true on a machine shared with other runs.
 # shellcheck disable=SC2086
-java ${BENCH_JAVA_OPTS:-} -jar "$JAR" "$PATTERN" "${QUICK[@]}" -prof gc -rf json -rff "$OUT" "$@"
+# An option given after the pattern replaces --quick's of the same name: JMH refuses an option given twice.
+KEEP=()
+for ((i = 0; i < ${#QUICK[@]}; i += 2)); do
+    given=no
+    for a in "$@"; do
+        [ "$a" = "${QUICK[i]}" ] && given=yes
+    done
+    [ "$given" = no ] && KEEP+=("${QUICK[i]}" "${QUICK[i + 1]}")
+done
+java ${BENCH_JAVA_OPTS:-} -jar "$JAR" "$PATTERN" "${KEEP[@]}" -prof gc -rf json -rff "$OUT" "$@"
 echo "bench-fib: results in $OUT" >&2

@@ -83,8 +83,8 @@ for s in $STEPS; do
             ;;
         fib)
             if [ "$MODE" = quick ]; then
-                # bench-fib.sh's own --quick (2 warmup + 3 measured 1 s iterations) less one of each (JMH takes
-                # the last of a repeated option); of the table loads only vbgw's own: the reference structures'
+                # bench-fib.sh's own --quick (2 warmup + 3 measured 1 s iterations) less one of each (options after
+                # the pattern replace --quick's); of the table loads only vbgw's own: the reference structures'
                 # loads of a million routes take a minute an operation.
                 step fib perf/scripts/bench-fib.sh --quick \
                     'org.vbgw.perf.fib.(Ipv[46]TableLookupBenchmark|Ipv4TableLoadBenchmark.vbgw)' -wi 1 -i 2
