@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
 public final class ShowCommand implements Callable<Integer>
 {
     /** Columns of each view: JSON field, header. */
-    private static final String[][] ROUTES = {{"prefix", "PREFIX"}, {"group", "GROUP"}, {"nexthops", "NEXT HOPS"}};
+    private static final String[][] ROUTES = {{"prefix", "PREFIX"}, {"group", "GROUP"}, {"nexthops", "NEXT HOPS"},
+        {"backup", "BACKUP (when all next hops are dead)"}};
     private static final String[][] VIFS = {{"id", "ID"}, {"name", "NAME"}, {"port", "PORT"}, {"vlan", "VLAN"},
         {"innerVlan", "INNER"}, {"mac", "MAC"}, {"mtu", "MTU"}, {"adminUp", "UP"}, {"addresses", "ADDRESSES"}};
     private static final String[][] NEIGHBORS = {{"vif", "VIF"}, {"address", "ADDRESS"}, {"mac", "MAC"},

@@ -8,8 +8,10 @@ import org.vbgw.dataplane.liveness.LivenessEvent;
 import org.vbgw.dataplane.liveness.NextHopLiveness;
 import org.vbgw.dataplane.neighbour.NeighbourState;
 import org.vbgw.dataplane.vif.Vif;
+import org.vbgw.fib.Fib;
 import org.vbgw.fib.IpPrefix;
 import org.vbgw.fib.NextHop;
+import org.vbgw.fib.NextHopGroup;
 import org.vbgw.io.MacAddress;
 
 import java.util.ArrayList;
@@ -219,20 +221,30 @@ public final class GatewayViews
         final List<String> items = new ArrayList<>();
         dp.fib().forEachRoute((prefix, group) ->
         {
-            final List<String> hops = new ArrayList<>();
-            for (final int id : dp.fib().group(group) == null ? new int[0] : dp.fib().group(group).nextHopIds())
-            {
-                final NextHop nh = dp.fib().nextHop(id);
-                if (nh != null)
-                {
-                    hops.add("{\"id\":" + id + ",\"via\":" + str(nh.neighbourHi() == 0 && nh.neighbourLo() == 0 ? "attached"
-                        : IpPrefix.format(nh.ipv6(), nh.neighbourHi(), nh.neighbourLo())) + ",\"vif\":" + nh.vifId() +
-                        ",\"alive\":" + nh.alive() + "}");
-                }
-            }
-            items.add("{\"prefix\":" + str(prefix.toString()) + ",\"group\":" + group + ",\"nexthops\":" + hops + "}");
+            final NextHopGroup g = dp.fib().group(group);
+            // The backup group: where the data plane sends the route's traffic once every next hop above is dead.
+            final NextHopGroup backup = g == null || g.backupGroupId() == Fib.NO_GROUP ? null
+                : dp.fib().group(g.backupGroupId());
+            items.add("{\"prefix\":" + str(prefix.toString()) + ",\"group\":" + group + ",\"nexthops\":" +
+                hops(dp, g) + ",\"backup\":" + hops(dp, backup) + "}");
         });
         return items.toString();
+    }
+
+    private static List<String> hops(final Dataplane dp, final NextHopGroup group)
+    {
+        final List<String> hops = new ArrayList<>();
+        for (final int id : group == null ? new int[0] : group.nextHopIds())
+        {
+            final NextHop nh = dp.fib().nextHop(id);
+            if (nh != null)
+            {
+                hops.add("{\"id\":" + id + ",\"via\":" + str(nh.neighbourHi() == 0 && nh.neighbourLo() == 0 ? "attached"
+                    : IpPrefix.format(nh.ipv6(), nh.neighbourHi(), nh.neighbourLo())) + ",\"vif\":" + nh.vifId() +
+                    ",\"alive\":" + nh.alive() + "}");
+            }
+        }
+        return hops;
     }
 
     /** Every next hop in the FIB: the agent's (from the journal) and the data plane's own host next hops. */

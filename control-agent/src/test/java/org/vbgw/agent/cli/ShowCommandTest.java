@@ -50,7 +50,11 @@ class ShowCommandTest
             final String routes = run(0, "show", "routes", "--api", addr);
             assertTrue(routes.startsWith("PREFIX"), routes);
             assertTrue(routes.contains("10.0.0.0/30") && routes.contains("attached%vif0"), routes);
-            assertTrue(routes.lines().anyMatch(l -> l.startsWith("172.31.0.0/24") && l.contains("10.0.0.2%vif0")), routes);
+            // The floating static route behind it is the backup, in its own column.
+            assertTrue(routes.lines().anyMatch(l -> l.matches("172\\.31\\.0\\.0/24 +\\d+ +10\\.0\\.0\\.2%vif0 +10\\.0\\.0\\.6%vif1")),
+                routes);
+            // The BGP VIFs' remote subnets are standby paths only: no route until BGP learns one (none here).
+            assertTrue(routes.lines().noneMatch(l -> l.startsWith("172.16.0.0/16")), routes);
 
             final String vifs = run(0, "show", "vifs", "--api", addr);
             assertTrue(vifs.lines().anyMatch(l -> l.contains("vif-biere") && l.contains("dc-biere") && l.contains(" 30 ")), vifs);
