@@ -1,5 +1,7 @@
 package org.vbgw.agent.config;
 
+import org.vbgw.agent.run.HostTapSpec;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -58,6 +60,22 @@ public final class ConfigValidator
         unique("port", config.ports().stream().map(p -> new Named(p.path(), p.name())).toList(), diagnostics);
         unique("VIF", config.vifs().stream().map(v -> new Named(v.path(), v.name())).toList(), diagnostics);
         unique("VPC attachment", config.vpcAttachments().stream().map(v -> new Named(v.path(), v.name())).toList(), diagnostics);
+        // VIFs and VPC attachments share one namespace: each is a VIF of the data plane, with an id by name and a
+        // host TAP named after it.
+        final Map<String, String> vifPaths = new HashMap<>();
+        config.vifs().forEach(v -> vifPaths.putIfAbsent(v.name(), v.path()));
+        for (final VpcAttachment a : config.vpcAttachments())
+        {
+            if (a.name() != null && vifPaths.containsKey(a.name()))
+            {
+                diagnostics.error(a.path() + ".name", "VPC attachment name '" + a.name() + "' is already used by the VIF " +
+                    at(diagnostics, vifPaths.get(a.name())) + ": VIFs and VPC attachments share one namespace");
+            }
+        }
+        final List<Named> vifs = new ArrayList<>();
+        config.vifs().forEach(v -> vifs.add(new Named(v.path(), v.name())));
+        config.vpcAttachments().forEach(a -> vifs.add(new Named(a.path(), a.name())));
+        tapNames(vifs, diagnostics);
         // Static routes and VPN backups share one namespace: a route's 'backup' may name either.
         final List<Named> routes = new ArrayList<>();
         config.staticRoutes().forEach(r -> routes.add(new Named(r.path(), r.name())));
@@ -67,6 +85,26 @@ public final class ConfigValidator
 
     private record Named(String path, String name)
     {
+    }
+
+    /** Two different names whose host TAP names meet (long names cut to 15 bytes; see HostTapSpec.tapName). */
+    private static void tapNames(final List<Named> vifs, final Diagnostics diagnostics)
+    {
+        final Map<String, Named> byTap = new HashMap<>();
+        for (final Named v : vifs)
+        {
+            if (v.name() == null)
+            {
+                continue;
+            }
+            final Named first = byTap.putIfAbsent(HostTapSpec.tapName(v.name()), v);
+            if (first != null && !first.name().equals(v.name()))
+            {
+                diagnostics.error(v.path() + ".name", "'" + v.name() + "' and '" + first.name() + "' (" +
+                    at(diagnostics, first.path()) + ") would both have the host interface " +
+                    HostTapSpec.tapName(v.name()) + " (Linux allows 15 bytes): rename one");
+            }
+        }
     }
 
     private static void unique(final String kind, final List<Named> entries, final Diagnostics diagnostics)

@@ -37,6 +37,34 @@ class ConfigValidatorTest
     }
 
     @Test
+    void vifsAndVpcAttachmentsShareOneNamespace()
+    {
+        assertEquals(List.of("gw.yaml:15:11: vpc-attachments[0].name: VPC attachment name 'vif-a' is already used by " +
+                "the VIF vifs[0] (line 19): VIFs and VPC attachments share one namespace"),
+            errors(with("  - name: vpc-1", "  - name: vif-a")));
+    }
+
+    @Test
+    void longNamesThatWouldShareAHostInterfaceAreRefused()
+    {
+        // Distinct long names get distinct TAPs (a hash of the whole name in the last 4 characters)...
+        assertEquals(List.of(), errors(with(with("  - name: vif-a", "  - name: vif-magdeburg-primary"),
+            "  - name: vif-b", "  - name: vif-magdeburg-standby")));
+        assertEquals("vb-vif-bie", org.vbgw.agent.run.HostTapSpec.tapName("vif-bie"));
+        final String a = org.vbgw.agent.run.HostTapSpec.tapName("vif-magdeburg-primary");
+        final String b = org.vbgw.agent.run.HostTapSpec.tapName("vif-magdeburg-standby");
+        assertEquals(15, a.length());
+        assertEquals(15, b.length());
+        assertEquals("vb-vif-mag-", a.substring(0, 11));
+        assertEquals(false, a.equals(b), a);
+        // ...and the rare pair whose TAP names still meet (same CRC-32 low bits, found by search) is refused.
+        assertEquals(List.of("gw.yaml:26:11: vifs[1].name: 'vif-magdeburg-4024' and 'vif-magdeburg-289' (vifs[0] " +
+                "(line 19)) would both have the host interface vb-vif-mag-c623 (Linux allows 15 bytes): rename one"),
+            errors(with(with("  - name: vif-a", "  - name: vif-magdeburg-289"), "  - name: vif-b",
+                "  - name: vif-magdeburg-4024")));
+    }
+
+    @Test
     void staticRoutesAndVpnBackupsShareOneNamespace()
     {
         assertEquals(List.of("gw.yaml:38:11: vpn-backups[0].name: route name 'mgmt' is already used by static-routes[0] (line 34)"),
