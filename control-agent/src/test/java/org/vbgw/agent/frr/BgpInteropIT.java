@@ -175,7 +175,9 @@ class BgpInteropIT
 
     /**
      * SIGKILL to one of the gateway's daemons: the supervisor starts a new one, and the sessions and the customer's
-     * routes in zebra come back. The customer keeps the VPC route all along (graceful restart).
+     * routes in zebra come back. The customer keeps the VPC route all along (graceful restart), until the restarted
+     * bgpd has announced it again: only then is the restart over (a second kill before it is a second failure,
+     * in which the helper rightly drops the routes it kept).
      */
     private static void killedDaemonsAreRestarted(final BgpLab lab, final CustomerRouter customer, final String daemon)
         throws Exception
@@ -185,7 +187,8 @@ class BgpInteropIT
         Netns.run("kill", "-9", Long.toString(pid));
         final long killedAt = System.nanoTime();
         final List<String> gaps = new ArrayList<>();
-        BgpLab.await(daemon + " is restarted and both sessions are Established again", 90_000, () ->
+        BgpLab.await(daemon + " is restarted, both sessions are Established again and have sent the VPC CIDR",
+            90_000, () ->
         {
             final List<String> from = customer.routeFrom(VPC_CIDR);
             if (from.size() < 2)
@@ -196,7 +199,8 @@ class BgpInteropIT
             return now > 0 && now != pid && ProcessHandle.of(now).isPresent() &&
                 "Established".equals(lab.session("dx1").path("state").asText()) &&
                 "Established".equals(lab.session("dx2").path("state").asText()) &&
-                customer.established("10.0.0.1") && customer.established("10.0.0.5");
+                customer.established("10.0.0.1") && customer.established("10.0.0.5") &&
+                lab.session("dx1").path("sent").asLong() == 1 && lab.session("dx2").path("sent").asLong() == 1;
         });
         assertNotEquals(pid, lab.gatewayPid(daemon));
         final Vtysh vtysh = lab.gatewayVtysh();
@@ -233,7 +237,8 @@ class BgpInteropIT
             return bgpd > 0 && bgpd != orphanBgpd && ProcessHandle.of(bgpd).isPresent() &&
                 "Established".equals(lab.session("dx1").path("state").asText()) &&
                 "Established".equals(lab.session("dx2").path("state").asText()) &&
-                customer.established("10.0.0.1") && customer.established("10.0.0.5");
+                customer.established("10.0.0.1") && customer.established("10.0.0.5") &&
+                lab.session("dx1").path("sent").asLong() == 1 && lab.session("dx2").path("sent").asLong() == 1;
         });
         assertTrue(ProcessHandle.of(orphanBgpd).isEmpty() && ProcessHandle.of(orphanZebra).isEmpty(),
             "the orphaned daemons are gone");

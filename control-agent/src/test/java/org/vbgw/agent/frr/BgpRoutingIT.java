@@ -155,13 +155,11 @@ class BgpRoutingIT
      * SIGKILL to zebra and bgpd at once while the VPC host sends 100 pings a second to the customer: the FPM
      * server keeps zebra's routes (stale) while zebra is away, the supervisor starts both again, zebra reconnects,
      * bgpd learns the routes again and zebra replays them; the replay refreshes the stale routes without changing
-     * any. Every echo request the VPC host sent reaches the customer (counted where it arrives), and the FIB ends
-     * as it began, route for route, down to group and next-hop ids.
+     * any. Every echo request the VPC host sent reaches the customer (counted where it arrives), every answer comes
+     * back, and the FIB ends as it began, route for route, down to group and next-hop ids.
      * <p>
-     * The answers are counted, not asserted: FRR 8.4's restarted bgpd sends the customer End-of-RIB about 1.5 s
-     * before it announces the VPC CIDR again (both BIRD's and FRR's logs show it), and the customer, a graceful
-     * restart helper, drops the stale VPC route at End-of-RIB, so its answers have no way back for that long.
-     * That is the customer's table, not vbgw's FIB.
+     * The answers need the customer, a graceful-restart helper, to keep its route to the VPC: it drops the stale
+     * route at the restarted bgpd's End-of-RIB, so the VPC CIDR must come before it (see FrrConfig: policy first).
      */
     private static void frrKilledUnderTrafficLosesNothing(final BgpLab lab, final CustomerRouter customer,
         final CustomerLinks links) throws Exception
@@ -201,6 +199,8 @@ class BgpRoutingIT
         assertTrue(summary.startsWith(count + " packets transmitted"), out);
         assertEquals(count, arrived, "every echo request reached the customer while FRR was killed and restarted " +
             "(FPM deletes " + fpmCounter(lab, "messages_delroute") + "; journal:\n" + journal(lab, DIRECT) + ")");
+        assertTrue(summary.contains(count + " received"), "every answer came back (the customer kept its route " +
+            "to the VPC through the restart): " + summary);
         assertEquals(fibBefore, fib(lab), "the FIB after zebra's replay is the FIB before the kill");
         System.out.printf("BgpRoutingIT: zebra and bgpd killed under traffic, routes replayed and refreshed %.1f s later; " +
             "VPC to customer: %d of %d echo requests arrived; round trip: %s; FPM deletes of stale routes ignored: %d%n",
