@@ -61,7 +61,8 @@ final class FrrConfig
         staticRoutes(out, side);
         if (side.bgp())
         {
-            // Policies first: a route-map named by a neighbour before it exists only draws a warning, but reads badly.
+            // Policies first: a route-map named by a neighbour before it exists filters everything until bgpd's
+            // route-map delay timer binds it, so a restarted router would send End-of-RIB before its routes.
             policies(out, side);
             bfd(out, side);
             bgp(out, side);
