@@ -334,8 +334,13 @@ class ClientConfigLabIT
     {
         waitFor(ClientConfigLabIT::gatewayEstablished, 60_000, "Established sessions on the gateway");
         // The gateway learns the IDC subnet from both VIFs, the backup's path prepended twice by the customer.
-        waitFor(() -> birdc(gateway, "gateway", "show", "route", "for", "172.16.0.1", "all")
-            .contains("BGP.as_path: 64512 64512 64512"), 20_000, "the backup's prepended path on the gateway");
+        // Both paths, not the first to arrive: under load either session may deliver its UPDATE first.
+        waitFor(() ->
+        {
+            final String routes = birdc(gateway, "gateway", "show", "route", "for", "172.16.0.1", "all");
+            return routes.contains("BGP.as_path: 64512 64512 64512") &&
+                (routes.contains("BGP.as_path: 64512\n") || routes.contains("BGP.as_path: 64512 \n"));
+        }, 20_000, "the primary's path and the backup's prepended path on the gateway");
         final String idcRoutes = birdc(gateway, "gateway", "show", "route", "for", "172.16.0.1", "all");
         assertTrue(idcRoutes.contains("BGP.as_path: 64512\n") || idcRoutes.contains("BGP.as_path: 64512 \n"), idcRoutes);
         assertTrue(!birdc(gateway, "gateway", "show", "route").contains("10.0.0.0/30"), "the customer exports only the IDC");
@@ -396,8 +401,11 @@ class ClientConfigLabIT
                 30_000, "two BFD sessions up");
 
             // The customer learns the VPC from both VIFs, the primary's path shorter (the gateway prepends on vif-b).
-            waitFor(() -> birdc(customer, "customer", "show", "route", "for", "192.168.0.10", "all")
-                .contains("via 10.0.0.5 on eth1.31"), 20_000, "the VPC from both VIFs in BIRD");
+            waitFor(() ->
+            {
+                final String routes = birdc(customer, "customer", "show", "route", "for", "192.168.0.10", "all");
+                return routes.contains("via 10.0.0.1 on eth1.30") && routes.contains("via 10.0.0.5 on eth1.31");
+            }, 20_000, "the VPC from both VIFs in BIRD");
             final String vpcRoutes = birdc(customer, "customer", "show", "route", "for", "192.168.0.10", "all");
             assertTrue(vpcRoutes.contains("via 10.0.0.1 on eth1.30"), vpcRoutes);
             assertTrue(vpcRoutes.contains("via 10.0.0.5 on eth1.31"), vpcRoutes);
