@@ -68,27 +68,38 @@ public final class WorkerCounters
         dirtyNextHops = new int[maxNextHops];
     }
 
-    /** Creates the counters of a VIF; control thread. */
+    /** Creates the counters of a VIF, or names them anew when the id now belongs to another VIF; control thread. */
     public void addVif(final int vifId, final String name)
     {
         final String[] metrics = { "rx_packets", "rx_bytes", "tx_packets", "tx_bytes" };
         for (int m = 0; m < 4; m++)
         {
-            if (ELEMENT.getAcquire(vifs, vifId * 4 + m) == null)
-            {
-                ELEMENT.setRelease(vifs, vifId * 4 + m,
-                    manager.newCounter("vif " + name + " " + metrics[m] + " worker " + workerId, CounterKind.VIF));
-            }
+            counter(vifs, vifId * 4 + m, "vif " + name + " " + metrics[m] + " worker " + workerId, CounterKind.VIF);
         }
     }
 
-    /** Creates the tx counter of a next hop; control thread. */
+    /** Creates the tx counter of a next hop, or names it anew for another next hop of the id; control thread. */
     public void addNextHop(final int nextHopId, final String description)
     {
-        if (nextHopId >= 0 && nextHopId < nextHops.length && ELEMENT.getAcquire(nextHops, nextHopId) == null)
+        if (nextHopId >= 0 && nextHopId < nextHops.length)
         {
-            ELEMENT.setRelease(nextHops, nextHopId,
-                manager.newCounter("nexthop " + description + " tx_packets worker " + workerId, CounterKind.NEXT_HOP));
+            counter(nextHops, nextHopId, "nexthop " + description + " tx_packets worker " + workerId, CounterKind.NEXT_HOP);
+        }
+    }
+
+    private void counter(final AtomicCounter[] counters, final int index, final String label, final int kind)
+    {
+        final AtomicCounter existing = (AtomicCounter)ELEMENT.getAcquire(counters, index);
+        if (existing == null)
+        {
+            ELEMENT.setRelease(counters, index, manager.newCounter(label, kind));
+        }
+        else if (!label.equals(existing.label()))
+        {
+            // An id freed by a reload and given to another VIF or next hop: its counters start again under the new
+            // name, so a reader never adds the old one's traffic to the new one's label.
+            existing.updateLabel(label);
+            existing.setRelease(0);
         }
     }
 
