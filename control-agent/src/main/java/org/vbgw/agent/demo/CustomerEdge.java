@@ -7,6 +7,7 @@ import org.vbgw.dataplane.packet.ArpPacketBuilder;
 import org.vbgw.dataplane.packet.EthernetEncap;
 import org.vbgw.dataplane.packet.EthernetFlyweight;
 import org.vbgw.dataplane.packet.FrameParser;
+import org.vbgw.dataplane.packet.FrameView;
 import org.vbgw.dataplane.packet.L2Header;
 import org.vbgw.dataplane.packet.PacketError;
 import org.vbgw.io.FrameHandler;
@@ -27,6 +28,7 @@ final class CustomerEdge implements FrameHandler
     private final int address;
     private final FlowLedger ledger;
     private final L2Header l2 = new L2Header();
+    private final FrameView view = new FrameView();
     private final ArpFlyweight arp = new ArpFlyweight();
     private final ArpPacketBuilder arpBuilder = new ArpPacketBuilder();
     private final EthernetEncap encap = new EthernetEncap();
@@ -64,7 +66,7 @@ final class CustomerEdge implements FrameHandler
         {
             return;
         }
-        if (FrameParser.parse(buffer, offset, length, l2) != PacketError.OK || l2.outerVid != vlan)
+        if (FrameParser.parse(view, buffer, offset, length, l2) != PacketError.OK || l2.outerVid != vlan)
         {
             foreign++;
             return;

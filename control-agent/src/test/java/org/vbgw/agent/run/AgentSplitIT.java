@@ -38,51 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class AgentSplitIT
 {
-    private static final String CONFIG = String.join("\n",
-        "gateway:",
-        "  name: split-test",
-        "ports:",
-        "  - name: dc",
-        "    interface: eth1",
-        "    location: lab",
-        "  - name: vpc",
-        "    interface: eth2",
-        "vpc-attachments:",
-        "  - name: vpc-1",
-        "    port: vpc",
-        "    vpc-cidrs: [192.168.0.0/16]",
-        "vifs:",
-        "  - name: dx",
-        "    port: dc",
-        "    vlan: 0",
-        "    ipv4: {local: 10.0.0.1/30, peer: 10.0.0.2/30}",
-        "    remote-subnets: [172.20.0.0/16]",
-        "");
+    private static final String CONFIG = OneVifGateway.config("split-test", "    remote-subnets: [172.20.0.0/16]");
 
     /**
      * The VIF as a BGP session with no configured remote subnets: its routes are zebra's, and the source check of
      * what arrives on it is the FIB's (loose), so replies from behind a BGP route are let in.
      */
-    private static final String BGP_CONFIG = String.join("\n",
-        "gateway:",
-        "  name: split-bgp",
-        "ports:",
-        "  - name: dc",
-        "    interface: eth1",
-        "    location: lab",
-        "  - name: vpc",
-        "    interface: eth2",
-        "vpc-attachments:",
-        "  - name: vpc-1",
-        "    port: vpc",
-        "    vpc-cidrs: [192.168.0.0/16]",
-        "vifs:",
-        "  - name: dx",
-        "    port: dc",
-        "    vlan: 0",
-        "    ipv4: {local: 10.0.0.1/30, peer: 10.0.0.2/30}",
-        "    bgp: {peer-asn: 64512}",
-        "");
+    private static final String BGP_CONFIG = OneVifGateway.config("split-bgp", "    bgp: {peer-asn: 64512}");
 
     private static final String EXTRA_VIF = String.join("\n",
         "  - name: dx-extra",

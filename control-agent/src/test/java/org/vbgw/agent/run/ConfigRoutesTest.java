@@ -55,6 +55,17 @@ class ConfigRoutesTest
             });
     }
 
+    /** Records the name of each FibWriter call, {@code group} as {@code group backup} when it names a backup. */
+    private static FibWriter recording(final List<String> writes)
+    {
+        return (FibWriter)java.lang.reflect.Proxy.newProxyInstance(ConfigRoutesTest.class.getClassLoader(),
+            new Class<?>[] {FibWriter.class}, (proxy, method, args) ->
+            {
+                writes.add(method.getName().equals("group") && (int)args[4] >= 0 ? "group backup" : method.getName());
+                return -1L;
+            });
+    }
+
     @Test
     void aRemoteSubnetBehindTwoVifsIsOneEcmpRouteAndAnUnchangedConfigTouchesNothing()
     {
@@ -99,106 +110,15 @@ class ConfigRoutesTest
         assertEquals(Map.of(RouteSource.STANDBY.defaultDistance(), List.of(dx1, dx2)),
             routes.routes().get(new ConfigRoutes.Key(RouteSource.STANDBY, remote)));
 
-        final RibTestRecorder fib = new RibTestRecorder();
-        final Rib rib = new Rib(fib);
+        final List<String> writes = new java.util.ArrayList<>();
+        final Rib rib = new Rib(recording(writes));
         routes.programInto(rib);
         assertEquals(2, rib.installedCount(), "the VIFs' subnets, and no remote subnet before BGP learns one");
-        fib.routes = 0;
-        fib.groupsWithBackup = 0;
-        fib.groupsWithoutBackup = 0;
+        writes.clear();
         rib.add(RouteSource.EBGP, IpPrefix.parse("172.20.1.0/24"), List.of(dx1));
         assertEquals(3, rib.installedCount());
-        assertEquals(1, fib.routes, "one route, whose group falls back to dx2");
-        assertEquals(2, fib.groupsWithBackup + fib.groupsWithoutBackup, "dx1 backed up by dx2, and dx2's own");
-        assertEquals(1, fib.groupsWithBackup);
-    }
-
-    /** Counts routes and groups (with and without a backup) a RIB writes. */
-    private static final class RibTestRecorder implements FibWriter
-    {
-        int routes;
-        int groupsWithBackup;
-        int groupsWithoutBackup;
-
-        @Override
-        public long nextHop(final int id, final int vif, final boolean v6, final long hi, final long lo)
-        {
-            return 0;
-        }
-
-        @Override
-        public long nextHopRemoved(final int id)
-        {
-            return 0;
-        }
-
-        @Override
-        public long nextHopState(final int id, final boolean alive, final int cause)
-        {
-            return 0;
-        }
-
-        @Override
-        public long group(final int id, final int[] nhs, final int[] w, final int n, final int backup)
-        {
-            if (backup >= 0)
-            {
-                groupsWithBackup++;
-            }
-            else
-            {
-                groupsWithoutBackup++;
-            }
-            return 0;
-        }
-
-        @Override
-        public long groupRemoved(final int id)
-        {
-            return 0;
-        }
-
-        @Override
-        public long route(final boolean v6, final long hi, final long lo, final int len, final int group)
-        {
-            routes++;
-            return 0;
-        }
-
-        @Override
-        public long routeRemoved(final boolean v6, final long hi, final long lo, final int len)
-        {
-            return 0;
-        }
-
-        @Override
-        public long neighbour(final int vif, final boolean v6, final long hi, final long lo, final long mac)
-        {
-            return 0;
-        }
-
-        @Override
-        public long neighbourRemoved(final int vif, final boolean v6, final long hi, final long lo)
-        {
-            return 0;
-        }
-
-        @Override
-        public long vifAdminState(final int vif, final boolean up)
-        {
-            return 0;
-        }
-
-        @Override
-        public long transactionBegin()
-        {
-            return 0;
-        }
-
-        @Override
-        public long transactionEnd()
-        {
-            return 0;
-        }
+        assertEquals(1, writes.stream().filter(w -> w.equals("route")).count(), "one route, whose group falls back to dx2");
+        assertEquals(List.of("group", "group backup"), writes.stream().filter(w -> w.startsWith("group")).toList(),
+            "dx2's own group, then dx1's backed up by it: " + writes);
     }
 }

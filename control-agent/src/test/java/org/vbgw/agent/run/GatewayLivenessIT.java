@@ -30,30 +30,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayLivenessIT
 {
-    private static final String CONFIG = String.join("\n",
-        "gateway:",
-        "  name: liveness-test",
-        "ports:",
-        "  - name: dc",
-        "    interface: eth1",
-        "    location: lab",
-        "  - name: vpc",
-        "    interface: eth2",
-        "vpc-attachments:",
-        "  - name: vpc-1",
-        "    port: vpc",
-        "    vpc-cidrs: [192.168.0.0/16]",
-        "vifs:",
-        "  - name: dx",
-        "    port: dc",
-        "    vlan: 0",
-        "    ipv4: {local: 10.0.0.1/30, peer: 10.0.0.2/30}",
+    private static final String CONFIG = OneVifGateway.config("liveness-test",
         "    remote-subnets: [172.20.0.0/16]",
         "    bfd: {min-tx-ms: 100, min-rx-ms: 100, multiplier: 3, hold-down-ms: 300,",
         "          auth-type: keyed-sha1, auth-key-id: 3, auth-key: lab-key}",
         "    health-check: {source-ip: 10.0.0.1, destination-ip: 10.0.0.2, interval-ms: 100, count: 3,",
-        "                   recover-count: 2, hold-down-ms: 200}",
-        "");
+        "                   recover-count: 2, hold-down-ms: 200}");
     private static final String NFT_TABLE = "vbgw_live_it_" + ProcessHandle.current().pid();
 
     private static Netns idc;

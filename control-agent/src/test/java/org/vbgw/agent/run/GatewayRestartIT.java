@@ -24,26 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayRestartIT
 {
-    private static final String CONFIG = String.join("\n",
-        "gateway:",
-        "  name: restart-test",
-        "ports:",
-        "  - name: dc",
-        "    interface: eth1",
-        "    location: lab",
-        "  - name: vpc",
-        "    interface: eth2",
-        "vpc-attachments:",
-        "  - name: vpc-1",
-        "    port: vpc",
-        "    vpc-cidrs: [192.168.0.0/16]",
-        "vifs:",
-        "  - name: dx",
-        "    port: dc",
-        "    vlan: 0",
-        "    ipv4: {local: 10.0.0.1/30, peer: 10.0.0.2/30}",
-        "    remote-subnets: [172.20.0.0/16]",
-        "");
+    private static final String CONFIG = OneVifGateway.config("restart-test", "    remote-subnets: [172.20.0.0/16]");
 
     private static Netns idc;
     private static Netns gateway;

@@ -1,14 +1,12 @@
 package org.vbgw.dataplane.packet;
 
-import java.nio.ByteOrder;
-
-import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
 
 /**
  * Walks a frame's Ethernet header and up to two VLAN tags (untagged, 802.1Q, QinQ) to the L3
  * EtherType, filling an {@link L2Header}.
  * <p>
- * Stateless and allocation-free; safe on any thread given one {@link L2Header} per thread. A tag is
+ * Stateless and allocation-free; safe on any thread given one {@link L2Header} and {@link FrameView} per thread. A tag is
  * recognised by TPID 0x8100 or 0x88A8 in either position: switches build QinQ as 0x88A8/0x8100,
  * but 0x8100/0x8100 ("double 802.1Q") is common too, and the outer TPID is reported so a reply can
  * use the same.
@@ -20,78 +18,31 @@ public final class FrameParser
     }
 
     /**
-     * Parses the frame of {@code length} bytes at {@code offset} into {@code out}.
+     * Parses the frame of {@code length} bytes at {@code offset} into {@code out}, for a frame not yet in a view
+     * (the punt path, tests): {@code view}, the caller's, is pointed at it first.
      *
-     * @return {@link PacketError#OK}, or {@link PacketError#FRAME_TOO_SHORT},
-     * {@link PacketError#TOO_MANY_VLAN_TAGS}, {@link PacketError#VLAN_VID_RESERVED},
+     * @return {@link PacketError#OK}, or {@link PacketError#FRAME_TOO_SHORT} (also for a frame that does not lie
+     * inside its buffer), {@link PacketError#TOO_MANY_VLAN_TAGS}, {@link PacketError#VLAN_VID_RESERVED},
      * {@link PacketError#ETHERTYPE_IS_LENGTH}.
      */
-    public static int parse(final DirectBuffer buffer, final int offset, final int length, final L2Header out)
+    public static int parse(final FrameView view, final MutableDirectBuffer buffer, final int offset, final int length,
+        final L2Header out)
     {
-        out.frameOffset = offset;
-        out.frameLength = length;
-        out.tagCount = 0;
-        out.outerTpid = 0;
-        out.outerVid = 0;
-        out.outerPcp = 0;
-        out.innerVid = 0;
-        if (length < EthernetFlyweight.HEADER_LENGTH)
+        if (!view.wrap(buffer, offset, length))
         {
+            out.frameOffset = offset;
+            out.frameLength = length;
+            out.tagCount = 0;
             return PacketError.FRAME_TOO_SHORT;
         }
-
-        int typeIndex = offset + EthernetFlyweight.ETHER_TYPE_OFFSET;
-        int type = buffer.getShort(typeIndex, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-        if (VlanTagFlyweight.isTpid(type))
-        {
-            if (length < EthernetFlyweight.HEADER_LENGTH + VlanTagFlyweight.TAG_LENGTH)
-            {
-                return PacketError.FRAME_TOO_SHORT;
-            }
-            final int tci = buffer.getShort(typeIndex + VlanTagFlyweight.TCI_OFFSET, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-            out.tagCount = 1;
-            out.outerTpid = type;
-            out.outerPcp = tci >>> 13;
-            out.outerVid = tci & VlanTagFlyweight.VID_MASK;
-            typeIndex += VlanTagFlyweight.TAG_LENGTH;
-            type = buffer.getShort(typeIndex, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-
-            if (VlanTagFlyweight.isTpid(type))
-            {
-                if (length < EthernetFlyweight.HEADER_LENGTH + 2 * VlanTagFlyweight.TAG_LENGTH)
-                {
-                    return PacketError.FRAME_TOO_SHORT;
-                }
-                out.tagCount = 2;
-                out.innerVid = buffer.getShort(typeIndex + VlanTagFlyweight.TCI_OFFSET, ByteOrder.BIG_ENDIAN) &
-                    VlanTagFlyweight.VID_MASK;
-                typeIndex += VlanTagFlyweight.TAG_LENGTH;
-                type = buffer.getShort(typeIndex, ByteOrder.BIG_ENDIAN) & 0xFFFF;
-                if (VlanTagFlyweight.isTpid(type))
-                {
-                    return PacketError.TOO_MANY_VLAN_TAGS;
-                }
-            }
-            if (out.outerVid == VlanTagFlyweight.VID_MASK || out.innerVid == VlanTagFlyweight.VID_MASK)
-            {
-                return PacketError.VLAN_VID_RESERVED;
-            }
-        }
-
-        out.l3EtherType = type;
-        out.l3Offset = typeIndex + 2;
-        out.l3Length = offset + length - out.l3Offset;
-        if (type < EthernetFlyweight.ETHER_TYPE_MIN)
-        {
-            return PacketError.ETHERTYPE_IS_LENGTH;
-        }
-        return PacketError.OK;
+        return parse(view, out);
     }
 
     /**
-     * {@link #parse(DirectBuffer, int, int, L2Header)} for the forwarding path: the same checks in the same
-     * order over a frame whose place in its buffer was verified once, so each read skips the bounds check
-     * (every read lies below the length just compared).
+     * Parses the frame in {@code frame} into {@code out}. The frame's place in its buffer was verified once (by
+     * {@link FrameView#wrap}), so each read skips the bounds check: every read lies below the length just compared.
+     *
+     * @return as {@link #parse(FrameView, MutableDirectBuffer, int, int, L2Header)}.
      */
     public static int parse(final FrameView frame, final L2Header out)
     {

@@ -11,6 +11,7 @@ import org.vbgw.dataplane.packet.ArpPacketBuilder;
 import org.vbgw.dataplane.packet.EthernetEncap;
 import org.vbgw.dataplane.packet.EthernetFlyweight;
 import org.vbgw.dataplane.packet.FrameParser;
+import org.vbgw.dataplane.packet.FrameView;
 import org.vbgw.dataplane.packet.Icmpv6Flyweight;
 import org.vbgw.dataplane.packet.Ipv6Flyweight;
 import org.vbgw.dataplane.packet.L2Header;
@@ -47,6 +48,7 @@ public final class PuntReceiver implements MessageHandler
     private final RingBuffer priority;
     private final RingBuffer normal;
     private final L2Header l2 = new L2Header();
+    private final FrameView view = new FrameView();
     private final ArpFlyweight arp = new ArpFlyweight();
     private final Ipv6Flyweight ip6 = new Ipv6Flyweight();
     private final NdpFlyweight ndp = new NdpFlyweight();
@@ -132,7 +134,7 @@ public final class PuntReceiver implements MessageHandler
         }
         final int frame = index + PuntMessage.PUNT_HEADER_LENGTH;
         final int frameLength = length - PuntMessage.PUNT_HEADER_LENGTH;
-        if (FrameParser.parse(buffer, frame, frameLength, l2) != PacketError.OK)
+        if (FrameParser.parse(view, buffer, frame, frameLength, l2) != PacketError.OK)
         {
             malformed++;
             return;

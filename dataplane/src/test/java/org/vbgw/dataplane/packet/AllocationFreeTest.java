@@ -38,6 +38,7 @@ class AllocationFreeTest
     private final CountingSink sink = new CountingSink();
     private final EthernetEncap encap = new EthernetEncap().set(0x020000000001L, 200, 100);
     private final UnsafeBuffer out = new UnsafeBuffer(new byte[2048]);
+    private final FrameView view = new FrameView();
     private final UnsafeBuffer echoTemplate = new UnsafeBuffer(Hex.bytes(EchoResponderTest.ECHO4_REQUEST));
     private final UnsafeBuffer echo = new UnsafeBuffer(new byte[echoTemplate.capacity()]);
     private final UnsafeBuffer invoking4 = new UnsafeBuffer(Hex.bytes(IcmpErrorBuilderTest.INVOKING));
@@ -79,7 +80,7 @@ class AllocationFreeTest
     private long iteration(final int frameLength)
     {
         long result = 0;
-        assertEquals(PacketError.OK, FrameParser.parse(frame, VlanRewriter.HEADROOM, frameLength, l2));
+        assertEquals(PacketError.OK, FrameParser.parse(view, frame, VlanRewriter.HEADROOM, frameLength, l2));
         ip.wrap(frame, l2.l3Offset);
         result += ip.validate(l2.l3Length);
         ip.decrementTtl();

@@ -16,7 +16,7 @@ class FrameParserTest
         // Place the frame at offset 8 to check that offsets are absolute in the buffer.
         final byte[] withHeadroom = new byte[frame.length + 8];
         System.arraycopy(frame, 0, withHeadroom, 8, frame.length);
-        return FrameParser.parse(new UnsafeBuffer(withHeadroom), 8, frame.length, l2);
+        return FrameParser.parse(new FrameView(), new UnsafeBuffer(withHeadroom), 8, frame.length, l2);
     }
 
     @Test

@@ -68,7 +68,7 @@ class IcmpErrorBuilderTest
             final int length = builder.destinationUnreachable(out, 10, encap, HOST_MAC, GW_IP, code, invoking, 0);
             assertEquals(22 + 20 + 8 + 28, length);
             final L2Header l2 = new L2Header();
-            assertEquals(PacketError.OK, FrameParser.parse(out, 10, length, l2));
+            assertEquals(PacketError.OK, FrameParser.parse(new FrameView(), out, 10, length, l2));
             assertEquals(200, l2.outerVid);
             assertEquals(100, l2.innerVid);
             final byte[] frame = new byte[length];

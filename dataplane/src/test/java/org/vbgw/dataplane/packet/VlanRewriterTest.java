@@ -34,7 +34,7 @@ class VlanRewriterTest
         assertEquals(Hex.norm(MACS + "88a8 00c8 8100 0064" + PAYLOAD), Hex.of(buffer, qinq, length + 8));
 
         final L2Header l2 = new L2Header();
-        assertEquals(PacketError.OK, FrameParser.parse(buffer, qinq, length + 8, l2));
+        assertEquals(PacketError.OK, FrameParser.parse(new FrameView(), buffer, qinq, length + 8, l2));
         assertEquals(200, l2.outerVid);
         assertEquals(100, l2.innerVid);
 
