@@ -8,7 +8,8 @@
 #   perf/scripts/bench-fib.sh [--quick] REGEX [JMH OPTIONS...]   only benchmarks matching REGEX
 #   BENCH_JAVA_OPTS=-Djmh.ignoreLock=true perf/scripts/bench-fib.sh ...   when another JMH run holds the lock
 #
-# Run from anywhere; the benchmarks resolve perf/data/ against the repository root.
+# Run from anywhere; the benchmarks resolve perf/data/ against the repository root. BENCH_LABEL (default fib) names
+# the result file, perf/target/jmh-LABEL-MODE-TIME.json (bench-pipeline.sh sets it).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
@@ -37,7 +38,7 @@ if [ ! -s perf/data/ipv4-internet.routes ] || [ ! -s perf/data/ipv6-internet.rou
 fi
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
-OUT="$ROOT/perf/target/jmh-fib-$MODE-$STAMP.json"
+OUT="$ROOT/perf/target/jmh-${BENCH_LABEL:-fib}-$MODE-$STAMP.json"
 echo "bench-fib: $MODE run of '$PATTERN', results in $OUT" >&2
 # BENCH_JAVA_OPTS reaches the JMH host JVM, e.g. -Djmh.ignoreLock=true on a machine shared with other runs.
 # shellcheck disable=SC2086

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # One command for the figures of docs/BENCHMARKS.md: forwarding against Linux kernel forwarding and latency
-# (bench-e2e.sh), failover (bench-failover.sh) and the FIB micro-benchmarks (bench-fib.sh), run one after the
+# (bench-e2e.sh), failover (bench-failover.sh), the FIB micro-benchmarks (bench-fib.sh) and the pipeline per packet
+# against this machine's floor (bench-pipeline.sh), run one after the
 # other, then assembled into Markdown sections stamped with the command, date, machine (CPU, vCPUs, kernel, JDK),
 # load average before and after, and the baseline of each figure:
 #   perf/target/BENCHMARKS-<UTC date and time>.md      (the run's raw outputs: perf/target/bench-report-<same>/)
 #
 #   perf/scripts/bench-report.sh            full run, about an hour: quote these figures (on a quiet machine)
 #   perf/scripts/bench-report.sh --quick    a few minutes: fewer repeats, shorter runs, 1,000 routes only
-#   BENCH_REPORT_STEPS="e2e fib" perf/scripts/bench-report.sh   only some steps (e2e, failover, fib)
+#   BENCH_REPORT_STEPS="e2e fib" perf/scripts/bench-report.sh   only some steps (e2e, failover, fib, pipeline)
 #
 # Needs root (namespaces, AF_PACKET, nftables; sudo is used otherwise), BIRD 2 and tcpdump for the BFD
 # failover mode. A step that fails is reported as not measured, with its last lines; the others still run.
@@ -61,7 +62,7 @@ step() {
     echo "bench-report: $name: exit $(cat "$RUN/$name.status"), output in $RUN/$name.out" >&2
 }
 
-STEPS=${BENCH_REPORT_STEPS:-e2e failover fib}
+STEPS=${BENCH_REPORT_STEPS:-e2e failover fib pipeline}
 for s in $STEPS; do
     case "$s" in
         e2e)
@@ -94,8 +95,17 @@ for s in $STEPS; do
             json=$(sed -n 's/^bench-fib: results in //p' "$RUN/fib.out" | tail -n 1)
             [ -n "$json" ] && [ -f "$json" ] && cp "$json" "$RUN/fib.json"
             ;;
+        pipeline)
+            if [ "$MODE" = quick ]; then
+                step pipeline perf/scripts/bench-pipeline.sh --quick
+            else
+                step pipeline perf/scripts/bench-pipeline.sh
+            fi
+            json=$(sed -n 's/^bench-fib: results in //p' "$RUN/pipeline.out" | tail -n 1)
+            [ -n "$json" ] && [ -f "$json" ] && cp "$json" "$RUN/pipeline.json"
+            ;;
         *)
-            echo "bench-report: unknown step '$s' (e2e, failover, fib)" >&2
+            echo "bench-report: unknown step '$s' (e2e, failover, fib, pipeline)" >&2
             exit 2
             ;;
     esac

@@ -132,7 +132,10 @@ public final class Ipv4Flyweight
         {
             return PacketError.IPV4_TOO_SHORT;
         }
-        final int versionIhl = frame.getByte(ipOffset + VERSION_IHL_OFFSET);
+        // The fixed header as two longs and an int: the checks below and the checksum read them, not the bytes.
+        final long first = frame.getLong(ipOffset);
+        final long second = frame.getLong(ipOffset + 8);
+        final int versionIhl = (int)(first >>> 56);
         if (versionIhl >>> 4 != 4)
         {
             return PacketError.IPV4_BAD_VERSION;
@@ -146,7 +149,7 @@ public final class Ipv4Flyweight
         {
             return PacketError.IPV4_TOO_SHORT;
         }
-        final int totalLength = frame.getShort(ipOffset + TOTAL_LENGTH_OFFSET);
+        final int totalLength = (int)(first >>> 32) & 0xFFFF;
         if (totalLength > available)
         {
             return PacketError.IPV4_TOTAL_LENGTH_EXCEEDS_FRAME;
@@ -155,7 +158,13 @@ public final class Ipv4Flyweight
         {
             return PacketError.IPV4_TOTAL_LENGTH_BELOW_HEADER;
         }
-        if (InternetChecksum.fold(frame.checksumPartial(ipOffset, headerLength)) != 0xFFFF)
+        long sum = (first >>> 32) + (first & 0xFFFF_FFFFL) + (second >>> 32) + (second & 0xFFFF_FFFFL) +
+            (frame.getInt(ipOffset + DST_ADDRESS_OFFSET) & 0xFFFF_FFFFL);
+        if (headerLength > MIN_HEADER_LENGTH)
+        {
+            sum += frame.checksumPartial(ipOffset + OPTIONS_OFFSET, headerLength - MIN_HEADER_LENGTH);
+        }
+        if (InternetChecksum.fold(sum) != 0xFFFF)
         {
             return PacketError.IPV4_BAD_CHECKSUM;
         }

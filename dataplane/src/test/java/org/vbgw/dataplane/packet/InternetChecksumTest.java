@@ -21,6 +21,34 @@ class InternetChecksumTest
     }
 
     @Test
+    void foldInFourStepsMatchesFoldingUntilNoCarry()
+    {
+        final long[] edges = {0, 1, 0xFFFF, 0x10000, 0x1FFFE, 0xFFFF_FFFFL, 0x1_0000_0000L, 0xFFFF_0000_FFFFL,
+            Long.MAX_VALUE, -1L, Long.MIN_VALUE, 0xFFFF_FFFF_FFFF_0001L};
+        for (final long sum : edges)
+        {
+            assertEquals(foldUntilNoCarry(sum), InternetChecksum.fold(sum), () -> Long.toHexString(sum));
+        }
+        final SplittableRandom random = new SplittableRandom(1071);
+        for (int i = 0; i < 1_000_000; i++)
+        {
+            // Every magnitude: partial sums of short headers and of jumbo frames, and arbitrary 64-bit values.
+            final long sum = random.nextLong() >>> random.nextInt(64);
+            assertEquals(foldUntilNoCarry(sum), InternetChecksum.fold(sum), () -> Long.toHexString(sum));
+        }
+    }
+
+    private static int foldUntilNoCarry(final long partial)
+    {
+        long sum = partial;
+        while ((sum >>> 16) != 0)
+        {
+            sum = (sum & 0xFFFF) + (sum >>> 16);
+        }
+        return (int)sum;
+    }
+
+    @Test
     void wellKnownIpv4HeaderVerifies()
     {
         // The sample header of the "IPv4 header checksum" literature: 192.168.0.1 -> 192.168.0.199,

@@ -41,6 +41,9 @@ import java.util.concurrent.TimeUnit;
  *   {@code memoryPortBaseline} does the same with a handler that sends each frame out of the other port
  *   unchanged, so the difference is again the pipeline.</li>
  *   <li>{@code lookupIpv4}, {@code lookupIpv6}: FIB lookups alone for the same destinations, the FIB's share.</li>
+ *   <li>{@code minimalIpv4}: the IPv4 traffic through {@link MinimalPath}, the steps no forwarder can skip and
+ *   nothing else, over its own {@link ReplayPort}s: the floor this machine puts under {@code forwardIpv4}
+ *   ({@code -p minimalAdds=} adds back the Forwarder's other work, a group at a time).</li>
  * </ul>
  * The route files are {@code perf/data/ipv4-internet.routes} and {@code perf/data/ipv6-internet.routes}
  * relative to the working directory (override with {@code -Dvbgw.routes.ipv4=} and {@code -Dvbgw.routes.ipv6=});
@@ -61,6 +64,9 @@ public class ForwarderBenchmark
     /** Frames per ingress port: 4096 distinct flows and destinations per traffic mix. */
     static final int FRAMES_PER_PORT = 2048;
     static final int MIXED_IPV6_PER_MILLE = 300;
+    private static final int IPV4_WORKER = 1;
+    /** Seed of forwardIpv4's IDC frames: a {@link ReplayPath} seeds with its worker id × 31, the VPC's one more. */
+    private static final long IPV4_SEED = IPV4_WORKER * 31L;
 
     /** Frame lengths without FCS: 64, 512 or the simple IMIX (7:4:1 of 64, 570, 1500 bytes). */
     @Param({"64", "512", "imix"})
@@ -72,6 +78,10 @@ public class ForwarderBenchmark
      */
     @Param({"internet"})
     public String table;
+
+    /** What {@code minimalIpv4} does beyond the essential steps: none, counters, source, checks or all. */
+    @Param({"none"})
+    public String minimalAdds;
 
     private GatewayFixture gateway;
     private ReplayPath ipv4;
@@ -90,6 +100,9 @@ public class ForwarderBenchmark
     private final Bridge toVpc = new Bridge();
     private final Bridge toIdc = new Bridge();
 
+    private ReplayPort[] minimalPorts;
+    private MinimalPath minimal;
+
     private int[] ipv4Destinations;
     private long[] ipv6DestinationsHi;
     private long[] ipv6DestinationsLo;
@@ -104,7 +117,7 @@ public class ForwarderBenchmark
         System.out.println("IPv4 routes: " + gateway.ipv4Routes.source() + ", loaded in " + gateway.loadIpv4Ms + " ms");
         System.out.println("IPv6 routes: " + gateway.ipv6Routes.source() + ", loaded in " + gateway.loadIpv6Ms + " ms");
 
-        ipv4 = new ReplayPath(gateway, 0, frameSize, 1);
+        ipv4 = new ReplayPath(gateway, 0, frameSize, IPV4_WORKER);
         ipv6 = new ReplayPath(gateway, 1000, frameSize, 2);
         mixed = new ReplayPath(gateway, MIXED_IPV6_PER_MILLE, frameSize, 3);
         baselinePorts = new ReplayPort[] {new ReplayPort(mixed.idcFrames), new ReplayPort(mixed.vpcFrames)};
@@ -127,6 +140,24 @@ public class ForwarderBenchmark
             throw new IllegalStateException("memory ports: " + injectDrops + " frames refused, " +
                 (idc[0].queuedBytes() + vpc[0].queuedBytes()) + " bytes left in the ingress queues");
         }
+
+        // forwardIpv4's frames (the same seeds), in ports of their own.
+        minimalPorts = new ReplayPort[] {
+            new ReplayPort(new TrafficFrames(gateway, GatewayFixture.IDC_PORT, FRAMES_PER_PORT, 0, frameSize, IPV4_SEED)),
+            new ReplayPort(new TrafficFrames(gateway, GatewayFixture.VPC_PORT, FRAMES_PER_PORT, 0, frameSize, IPV4_SEED + 1))};
+        minimal = new MinimalPath(minimalPorts, gateway, gateway.newCounters(5), minimalAdds);
+        for (int i = 0; i < FRAMES_PER_PORT / BATCH_PER_PORT; i++)
+        {
+            minimalIpv4();
+        }
+        if (minimal.forwarded() != 2L * FRAMES_PER_PORT || minimalPorts[0].sentFrames() + minimalPorts[1].sentFrames() !=
+            2L * FRAMES_PER_PORT)
+        {
+            throw new IllegalStateException("minimal path: " + minimal.forwarded() + " of " + 2 * FRAMES_PER_PORT +
+                " frames forwarded");
+        }
+        minimalPorts[0].rewind();
+        minimalPorts[1].rewind();
 
         ipv4Destinations = new int[2 * FRAMES_PER_PORT];
         ipv6DestinationsHi = new long[2 * FRAMES_PER_PORT];
@@ -170,6 +201,13 @@ public class ForwarderBenchmark
     public int forwardMixed()
     {
         return mixed.pollBoth();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int minimalIpv4()
+    {
+        return minimal.poll(GatewayFixture.IDC_PORT, BATCH_PER_PORT) + minimal.poll(GatewayFixture.VPC_PORT, BATCH_PER_PORT);
     }
 
     @Benchmark

@@ -10,19 +10,19 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Turns the outputs of one {@code perf/scripts/bench-report.sh} run into the Markdown sections of
  * {@code docs/BENCHMARKS.md}: forwarding against Linux kernel forwarding and latency (both from
- * {@code bench-e2e.sh}), failover ({@code bench-failover.sh}) and the FIB micro-benchmarks ({@code bench-fib.sh},
- * JMH's JSON). Every section is stamped with the command that produced it, when it ran, the machine, the load
+ * {@code bench-e2e.sh}), failover ({@code bench-failover.sh}), the FIB micro-benchmarks ({@code bench-fib.sh},
+ * JMH's JSON) and the pipeline per packet ({@code bench-pipeline.sh}, JMH's JSON). Every section is stamped with the command that produced it, when it ran, the machine, the load
  * average before and after, and the baseline its figures are compared with.
  * <p>
  * The run directory holds {@code machine.properties} (date, cpu, vcpus, kernel, jdk, commit, mode) and, per
- * step ({@code e2e}, {@code failover}, {@code fib}): {@code STEP.cmd}, {@code STEP.out} (the harness's output),
+ * step ({@code e2e}, {@code failover}, {@code fib}, {@code pipeline}): {@code STEP.cmd}, {@code STEP.out} (the harness's output),
  * {@code STEP.status} (its exit code), {@code STEP.started} / {@code STEP.ended} (UTC), {@code STEP.load-before}
- * / {@code STEP.load-after} ({@code /proc/loadavg}'s first three fields); {@code fib.json} is JMH's result file.
+ * / {@code STEP.load-after} ({@code /proc/loadavg}'s first three fields); {@code fib.json} and {@code pipeline.json}
+ * are JMH's result files.
  * A step whose files are missing or whose status is not 0 is reported as not measured, with the reason.
  * <p>
  * {@code java -cp perf/target/benchmarks.jar org.vbgw.perf.report.BenchmarkReport RUN_DIR OUTPUT.md}
@@ -68,6 +68,7 @@ public final class BenchmarkReport
         latency(md);
         failover(md);
         fib(md);
+        pipeline(md);
         return md.toString();
     }
 
@@ -195,20 +196,9 @@ public final class BenchmarkReport
         }
         stamp(md, "fib", "the reference structures measured in the same JMH run on the same tables (a DIR-24-8 " +
             "array, the IPAddress library's trie, a range map); the throughput figures are per thread");
-        final Path json = dir.resolve("fib.json");
-        if (!Files.isRegularFile(json))
+        final JsonNode results = JmhResults.read(dir.resolve("fib.json"), md);
+        if (results == null)
         {
-            md.append("No JMH result file (fib.json).\n\n");
-            return;
-        }
-        final JsonNode results;
-        try
-        {
-            results = new ObjectMapper().readTree(json.toFile());
-        }
-        catch (final IOException ex)
-        {
-            md.append("JMH's result file cannot be read: ").append(ex.getMessage()).append("\n\n");
             return;
         }
         md.append("| benchmark | parameters | score | ± 99.9 % | unit | allocated B/op |\n");
@@ -219,21 +209,81 @@ public final class BenchmarkReport
             final JsonNode primary = r.path("primaryMetric");
             final List<String> params = new ArrayList<>();
             r.path("params").fields().forEachRemaining(e -> params.add(e.getKey() + "=" + e.getValue().asText()));
-            String alloc = "–";
-            final JsonNode secondary = r.path("secondaryMetrics");
-            for (final String key : new String[] {"gc.alloc.rate.norm", "·gc.alloc.rate.norm"})
-            {
-                if (secondary.has(key))
-                {
-                    alloc = String.format(Locale.ROOT, "%.2f", secondary.get(key).path("score").asDouble());
-                }
-            }
+            final double allocated = JmhResults.secondary(r, "gc.alloc.rate.norm");
+            final String alloc = Double.isNaN(allocated) ? "–" : String.format(Locale.ROOT, "%.2f", allocated);
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n",
                 name.substring(name.lastIndexOf('.', name.lastIndexOf('.') - 1) + 1), String.join(", ", params),
                 number(primary.path("score").asDouble()), number(primary.path("scoreError").asDouble()),
                 primary.path("scoreUnit").asText(), alloc));
         }
         md.append('\n');
+    }
+
+    private void pipeline(final StringBuilder md)
+    {
+        md.append("### Pipeline per packet (JMH, `ForwarderBenchmark`)\n\n");
+        if (output("pipeline", md) == null)
+        {
+            return;
+        }
+        stamp(md, "pipeline", "`replayBaseline` (the replay harness alone, subtracted) and `minimalIpv4` (the steps no " +
+            "IPv4 forwarder can skip, on the same frames and FIB: this machine's floor), in the same JMH run");
+        final JsonNode results = JmhResults.read(dir.resolve("pipeline.json"), md);
+        if (results == null)
+        {
+            return;
+        }
+        md.append("| benchmark | minimalAdds | CPU ns per packet | wall ns per packet | B per packet |\n");
+        md.append("|---|---|---:|---:|---:|\n");
+        final Map<String, List<Double>> cpu = new LinkedHashMap<>();
+        for (final JsonNode r : results)
+        {
+            final String name = r.path("benchmark").asText();
+            final String method = name.substring(name.lastIndexOf('.') + 1);
+            final String adds = r.path("params").path("minimalAdds").asText("–");
+            final double cpuNs = JmhResults.secondary(r, "cpu.worker.norm");
+            final double allocated = JmhResults.secondary(r, "gc.alloc.rate.norm");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", method,
+                method.equals("minimalIpv4") ? adds : "–", nanos(cpuNs), nanos(r.path("primaryMetric").path("score").asDouble()),
+                Double.isNaN(allocated) ? "–" : String.format(Locale.ROOT, "%.3f", allocated)));
+            if (!Double.isNaN(cpuNs))
+            {
+                cpu.computeIfAbsent(method.equals("minimalIpv4") ? method + " " + adds : method, k -> new ArrayList<>())
+                    .add(cpuNs);
+            }
+        }
+        md.append('\n');
+        final double baseline = JmhResults.median(cpu.get("replayBaseline"));
+        if (Double.isNaN(baseline))
+        {
+            md.append("No `replayBaseline` CPU figure (run with `-prof org.vbgw.perf.dataplane.CpuTimeProfiler`): " +
+                "nothing derived.\n\n");
+            return;
+        }
+        md.append("CPU ns per packet less the replay baseline (").append(nanos(baseline)).append(" ns; medians where " +
+            "JMH ran a benchmark once per `minimalAdds` value):\n\n");
+        final double floor = JmhResults.median(cpu.get("minimalIpv4 none"));
+        for (final Map.Entry<String, List<Double>> e : cpu.entrySet())
+        {
+            if (e.getKey().equals("replayBaseline"))
+            {
+                continue;
+            }
+            final double net = JmhResults.median(e.getValue()) - baseline;
+            md.append("- ").append(e.getKey()).append(": ").append(nanos(net)).append(" ns");
+            if (!Double.isNaN(floor) && !e.getKey().equals("minimalIpv4 none"))
+            {
+                md.append(String.format(Locale.ROOT, " (%.2fx the IPv4 floor)", net / (floor - baseline)));
+            }
+            md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    /** Nanoseconds per packet to a tenth (the pipeline's figures are tens of ns: whole ns would hide changes). */
+    private static String nanos(final double v)
+    {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%.1f", v);
     }
 
     // ------------------------------------------------------------------ pieces

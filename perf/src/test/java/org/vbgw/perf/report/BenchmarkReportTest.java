@@ -73,6 +73,31 @@ class BenchmarkReportTest
         ]
         """;
 
+    private static final String PIPELINE_JSON = pipelineJson(
+        "forwardIpv4", "none", 100.0, 101.5, 0.001,
+        "replayBaseline", "none", 9.0, 9.2, 0.0,
+        "minimalIpv4", "none", 59.0, 60.0, 0.0,
+        "forwardIpv4", "all", 104.0, 105.0, 0.001,
+        "replayBaseline", "all", 11.0, 11.1, 0.0,
+        "minimalIpv4", "all", 75.0, 76.0, 0.0);
+
+    /** JMH's JSON for ForwarderBenchmark rows: name, minimalAdds, CPU ns, wall ns, B/op, repeated. */
+    private static String pipelineJson(final Object... rows)
+    {
+        final StringBuilder json = new StringBuilder("[\n");
+        for (int i = 0; i < rows.length; i += 5)
+        {
+            json.append(i == 0 ? "" : ",\n").append(String.format(java.util.Locale.ROOT, """
+                {"benchmark": "org.vbgw.perf.dataplane.ForwarderBenchmark.%s", "mode": "avgt",
+                 "params": {"frameSize": "64", "minimalAdds": "%s", "table": "internet"},
+                 "primaryMetric": {"score": %s, "scoreError": 1.0, "scoreUnit": "ns/op"},
+                 "secondaryMetrics": {"cpu.worker.norm": {"score": %s, "scoreUnit": "ns/op"},
+                                      "gc.alloc.rate.norm": {"score": %s, "scoreUnit": "B/op"}}}""",
+                rows[i], rows[i + 1], rows[i + 3], rows[i + 2], rows[i + 4]));
+        }
+        return json.append("\n]\n").toString();
+    }
+
     @TempDir
     Path dir;
 
@@ -169,6 +194,36 @@ class BenchmarkReportTest
     }
 
     @Test
+    void pipelineRowsAndTheirDistanceFromTheFloorNetOfTheReplayBaseline() throws IOException
+    {
+        Files.writeString(dir.resolve("machine.properties"), MACHINE);
+        step("pipeline", "perf/scripts/bench-pipeline.sh", 0, "bench-fib: results in x.json\n");
+        Files.writeString(dir.resolve("pipeline.json"), PIPELINE_JSON);
+
+        final String pipeline = section(report(), "### Pipeline");
+        assertTrue(pipeline.contains("- Command: `perf/scripts/bench-pipeline.sh`"), pipeline);
+        assertTrue(pipeline.contains("| forwardIpv4 | – | 100.0 | 101.5 | 0.001 |"), pipeline);
+        assertTrue(pipeline.contains("| minimalIpv4 | all | 75.0 | 76.0 | 0.000 |"), pipeline);
+        // Baseline: the median of 9 and 11; the floor: minimal (none) 59 − 10 = 49 ns.
+        assertTrue(pipeline.contains("replay baseline (10.0 ns"), pipeline);
+        assertTrue(pipeline.contains("- minimalIpv4 none: 49.0 ns\n"), pipeline);
+        assertTrue(pipeline.contains("- forwardIpv4: 92.0 ns (1.88x the IPv4 floor)"), pipeline);
+        assertTrue(pipeline.contains("- minimalIpv4 all: 65.0 ns (1.33x the IPv4 floor)"), pipeline);
+    }
+
+    @Test
+    void aPipelineRunWithoutCpuTimeDerivesNothing() throws IOException
+    {
+        Files.writeString(dir.resolve("machine.properties"), MACHINE);
+        step("pipeline", "perf/scripts/bench-pipeline.sh", 0, "");
+        Files.writeString(dir.resolve("pipeline.json"), PIPELINE_JSON.replace("cpu.worker.norm", "other.metric"));
+
+        final String pipeline = section(report(), "### Pipeline");
+        assertTrue(pipeline.contains("| forwardIpv4 | – | – | 101.5 | 0.001 |"), pipeline);
+        assertTrue(pipeline.contains("No `replayBaseline` CPU figure"), pipeline);
+    }
+
+    @Test
     void aFailedOrMissingStepIsReportedAsNotMeasuredWithItsLastLines() throws IOException
     {
         Files.writeString(dir.resolve("machine.properties"), MACHINE.replace("mode=quick", "mode=full"));
@@ -184,6 +239,7 @@ class BenchmarkReportTest
         assertTrue(failover.contains("BFD did not come up with the customer router"), failover);
         assertTrue(section(md, "### Forwarding").contains("Not measured in this run (no e2e step)."), md);
         assertTrue(section(md, "### FIB").contains("Not measured in this run (no fib step)."), md);
+        assertTrue(section(md, "### Pipeline").contains("Not measured in this run (no pipeline step)."), md);
     }
 
     @Test
