@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.vbgw.dataplane.pipeline.Forwarder;
 import org.vbgw.dataplane.pipeline.Verdict;
 import org.vbgw.dataplane.pipeline.WorkerCounters;
@@ -64,9 +65,8 @@ public class ForwarderBenchmark
     /** Frames per ingress port: 4096 distinct flows and destinations per traffic mix. */
     static final int FRAMES_PER_PORT = 2048;
     static final int MIXED_IPV6_PER_MILLE = 300;
+    /** The worker id of forwardIpv4's path, which seeds its frames: minimalIpv4 and lookupIpv4 take the same. */
     private static final int IPV4_WORKER = 1;
-    /** Seed of forwardIpv4's IDC frames: a {@link ReplayPath} seeds with its worker id × 31, the VPC's one more. */
-    private static final long IPV4_SEED = IPV4_WORKER * 31L;
 
     /** Frame lengths without FCS: 64, 512 or the simple IMIX (7:4:1 of 64, 570, 1500 bytes). */
     @Param({"64", "512", "imix"})
@@ -108,26 +108,52 @@ public class ForwarderBenchmark
     private long[] ipv6DestinationsLo;
     private int lookupNext;
 
+    /**
+     * Builds only what the running benchmark uses. JMH forks a JVM per benchmark, and a path set up but not
+     * measured would still leave its types in the measured one's call profiles: the Forwarder's {@code Port.send}
+     * would see MemoryPort beside ReplayPort, and ReplayPort's {@code onFrame} three handlers, where a worker's
+     * call sites see its own port and handler types; that cost {@code forwardIpv4} about 10 %.
+     */
     @Setup
-    public void setUp()
+    public void setUp(final BenchmarkParams params)
     {
+        final String benchmark = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
         gateway = new GatewayFixture(Path.of(System.getProperty("vbgw.routes.ipv4", "perf/data/ipv4-internet.routes")),
             Path.of(System.getProperty("vbgw.routes.ipv6", "perf/data/ipv6-internet.routes")), isSmallTable());
         System.out.println();
         System.out.println("IPv4 routes: " + gateway.ipv4Routes.source() + ", loaded in " + gateway.loadIpv4Ms + " ms");
         System.out.println("IPv6 routes: " + gateway.ipv6Routes.source() + ", loaded in " + gateway.loadIpv6Ms + " ms");
 
-        ipv4 = new ReplayPath(gateway, 0, frameSize, IPV4_WORKER);
-        ipv6 = new ReplayPath(gateway, 1000, frameSize, 2);
-        mixed = new ReplayPath(gateway, MIXED_IPV6_PER_MILLE, frameSize, 3);
-        baselinePorts = new ReplayPort[] {new ReplayPort(mixed.idcFrames), new ReplayPort(mixed.vpcFrames)};
+        switch (benchmark)
+        {
+            case "forwardIpv4" -> ipv4 = new ReplayPath(gateway, 0, frameSize, IPV4_WORKER);
+            case "forwardIpv6" -> ipv6 = new ReplayPath(gateway, 1000, frameSize, 2);
+            case "forwardMixed" -> mixed = new ReplayPath(gateway, MIXED_IPV6_PER_MILLE, frameSize, 3);
+            case "replayBaseline" -> baselinePorts = new ReplayPort[] {
+                new ReplayPort(traffic(GatewayFixture.IDC_PORT, MIXED_IPV6_PER_MILLE, 3)),
+                new ReplayPort(traffic(GatewayFixture.VPC_PORT, MIXED_IPV6_PER_MILLE, 3))};
+            case "memoryPortMixed", "memoryPortBaseline" -> setUpMemoryPorts();
+            case "minimalIpv4" -> setUpMinimal();
+            case "lookupIpv4", "lookupIpv6" -> setUpDestinations();
+            default -> throw new IllegalStateException("no setup for benchmark " + benchmark);
+        }
+    }
 
+    /** The frames a {@link ReplayPath} of this worker id gets for one ingress port. */
+    private TrafficFrames traffic(final int port, final int ipv6PerMille, final int workerId)
+    {
+        return new TrafficFrames(gateway, port, FRAMES_PER_PORT, ipv6PerMille, frameSize,
+            ReplayPath.seed(workerId) + port);
+    }
+
+    private void setUpMemoryPorts()
+    {
         idc = MemoryPort.pair("idc", "idc-far", 1 << 20, 1500);
         vpc = MemoryPort.pair("vpc", "vpc-far", 1 << 20, 1500);
         final WorkerCounters memoryCounters = gateway.newCounters(4);
         memoryForwarder = gateway.newForwarder(new Port[] {idc[0], vpc[0]}, memoryCounters);
-        memoryIdcFrames = mixed.idcFrames;
-        memoryVpcFrames = mixed.vpcFrames;
+        memoryIdcFrames = traffic(GatewayFixture.IDC_PORT, MIXED_IPV6_PER_MILLE, 3);
+        memoryVpcFrames = traffic(GatewayFixture.VPC_PORT, MIXED_IPV6_PER_MILLE, 3);
         toVpc.out = vpc[0];
         toIdc.out = idc[0];
         for (int i = 0; i < FRAMES_PER_PORT / BATCH_PER_PORT; i++)
@@ -140,11 +166,14 @@ public class ForwarderBenchmark
             throw new IllegalStateException("memory ports: " + injectDrops + " frames refused, " +
                 (idc[0].queuedBytes() + vpc[0].queuedBytes()) + " bytes left in the ingress queues");
         }
+    }
 
+    private void setUpMinimal()
+    {
         // forwardIpv4's frames (the same seeds), in ports of their own.
         minimalPorts = new ReplayPort[] {
-            new ReplayPort(new TrafficFrames(gateway, GatewayFixture.IDC_PORT, FRAMES_PER_PORT, 0, frameSize, IPV4_SEED)),
-            new ReplayPort(new TrafficFrames(gateway, GatewayFixture.VPC_PORT, FRAMES_PER_PORT, 0, frameSize, IPV4_SEED + 1))};
+            new ReplayPort(traffic(GatewayFixture.IDC_PORT, 0, IPV4_WORKER)),
+            new ReplayPort(traffic(GatewayFixture.VPC_PORT, 0, IPV4_WORKER))};
         minimal = new MinimalPath(minimalPorts, gateway, gateway.newCounters(5), minimalAdds);
         for (int i = 0; i < FRAMES_PER_PORT / BATCH_PER_PORT; i++)
         {
@@ -158,18 +187,26 @@ public class ForwarderBenchmark
         }
         minimalPorts[0].rewind();
         minimalPorts[1].rewind();
+    }
 
+    /** The destinations of forwardIpv4's and forwardIpv6's frames, IDC and VPC alternating. */
+    private void setUpDestinations()
+    {
+        final TrafficFrames idc4 = traffic(GatewayFixture.IDC_PORT, 0, IPV4_WORKER);
+        final TrafficFrames vpc4 = traffic(GatewayFixture.VPC_PORT, 0, IPV4_WORKER);
+        final TrafficFrames idc6 = traffic(GatewayFixture.IDC_PORT, 1000, 2);
+        final TrafficFrames vpc6 = traffic(GatewayFixture.VPC_PORT, 1000, 2);
         ipv4Destinations = new int[2 * FRAMES_PER_PORT];
         ipv6DestinationsHi = new long[2 * FRAMES_PER_PORT];
         ipv6DestinationsLo = new long[2 * FRAMES_PER_PORT];
         for (int i = 0; i < FRAMES_PER_PORT; i++)
         {
-            ipv4Destinations[2 * i] = (int)ipv4.idcFrames.dstLo[i];
-            ipv4Destinations[2 * i + 1] = (int)ipv4.vpcFrames.dstLo[i];
-            ipv6DestinationsHi[2 * i] = ipv6.idcFrames.dstHi[i];
-            ipv6DestinationsLo[2 * i] = ipv6.idcFrames.dstLo[i];
-            ipv6DestinationsHi[2 * i + 1] = ipv6.vpcFrames.dstHi[i];
-            ipv6DestinationsLo[2 * i + 1] = ipv6.vpcFrames.dstLo[i];
+            ipv4Destinations[2 * i] = (int)idc4.dstLo[i];
+            ipv4Destinations[2 * i + 1] = (int)vpc4.dstLo[i];
+            ipv6DestinationsHi[2 * i] = idc6.dstHi[i];
+            ipv6DestinationsLo[2 * i] = idc6.dstLo[i];
+            ipv6DestinationsHi[2 * i + 1] = vpc6.dstHi[i];
+            ipv6DestinationsLo[2 * i + 1] = vpc6.dstLo[i];
         }
     }
 
@@ -343,9 +380,9 @@ public class ForwarderBenchmark
         ReplayPath(final GatewayFixture gateway, final int ipv6PerMille, final String sizes, final int workerId)
         {
             idcFrames = new TrafficFrames(gateway, GatewayFixture.IDC_PORT, FRAMES_PER_PORT, ipv6PerMille, sizes,
-                workerId * 31L);
+                seed(workerId) + GatewayFixture.IDC_PORT);
             vpcFrames = new TrafficFrames(gateway, GatewayFixture.VPC_PORT, FRAMES_PER_PORT, ipv6PerMille, sizes,
-                workerId * 31L + 1);
+                seed(workerId) + GatewayFixture.VPC_PORT);
             ports = new ReplayPort[] {new ReplayPort(idcFrames), new ReplayPort(vpcFrames)};
             final WorkerCounters counters = gateway.newCounters(workerId);
             forwarder = gateway.newForwarder(new Port[] {ports[0], ports[1]}, counters);
@@ -361,6 +398,12 @@ public class ForwarderBenchmark
             }
             ports[0].rewind();
             ports[1].rewind();
+        }
+
+        /** The seed of this worker id's IDC frames; the VPC's is one more (the port indexes are 0 and 1). */
+        static long seed(final int workerId)
+        {
+            return workerId * 31L;
         }
 
         int pollBoth()
