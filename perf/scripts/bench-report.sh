@@ -26,8 +26,9 @@ fi
 [ $# -eq 0 ] || { echo "usage: $0 [--quick]" >&2; exit 2; }
 
 STAMP=$(date -u +%Y-%m-%dT%H%MZ)
-RUN="$ROOT/perf/target/bench-report-$STAMP"
-OUT="$ROOT/perf/target/BENCHMARKS-$STAMP.md"
+# Relative to the repository root (the working directory from here on), so the report names no host path.
+RUN="perf/target/bench-report-$STAMP"
+OUT="perf/target/BENCHMARKS-$STAMP.md"
 mkdir -p "$RUN"
 
 JAR="$ROOT/perf/target/benchmarks.jar"
