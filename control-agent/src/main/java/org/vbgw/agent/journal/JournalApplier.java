@@ -24,9 +24,15 @@ import java.util.List;
  */
 public final class JournalApplier implements FibChangeHandler, Dataplane.ControlTask
 {
+    /** Entries read between two looks at the clock. */
+    static final int CHUNK = 64;
+    /** A tenth of the fastest BFD interval (10 ms), so the duty cycle comes round in time to send. */
+    static final long DEFAULT_TIME_BUDGET_NS = 1_000_000;
+
     private final Dataplane dataplane;
     private final FibJournalReader reader;
     private final int batch;
+    private long timeBudgetNs = DEFAULT_TIME_BUDGET_NS;
     private final List<IpPrefix> deferredRemovals = new ArrayList<>();
     private boolean inTransaction;
     private long applied;
@@ -46,6 +52,10 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
     /** During a replay into an empty FIB: the routes to bulk-load at its end. Control thread. */
     private BulkRouteLoad bulk;
 
+    /**
+     * @param batch most entries one duty cycle applies; it stops earlier when its {@link #timeBudgetNs time budget}
+     *              is spent.
+     */
     public JournalApplier(final Dataplane dataplane, final FibJournalReader reader, final int batch)
     {
         this.dataplane = dataplane;
@@ -53,22 +63,77 @@ public final class JournalApplier implements FibChangeHandler, Dataplane.Control
         this.batch = batch;
     }
 
+    /**
+     * How long one duty cycle may spend applying entries (default {@value #DEFAULT_TIME_BUDGET_NS} ns): it stops after
+     * the chunk of {@value #CHUNK} entries that crosses it. Returns this.
+     */
+    public JournalApplier timeBudgetNs(final long timeBudgetNs)
+    {
+        this.timeBudgetNs = timeBudgetNs;
+        return this;
+    }
+
+    /**
+     * One control-thread duty cycle: applies entries, a chunk at a time, until {@code batch} are applied, the journal
+     * has no more, or the time budget is spent; the thread comes straight back while entries are waiting, so a long
+     * run of changes takes as long as before.
+     * <p>
+     * Why the budget: the control thread also sends and receives BFD (every 10 ms at the fastest timers) and hands
+     * punted BGP to the host. One withdrawal costs ~11 µs, so the 4,096 entries of one cycle held the thread ~45 ms
+     * while a million routes were withdrawn (bench-report, 2026-11-23).
+     */
     @Override
     public int doWork(final long nowNs)
     {
-        final int n = reader.poll(this, batch);
-        if (n > 0)
+        return apply(batch, timeBudgetNs);
+    }
+
+    /** Applies everything waiting in the journal now, without the duty cycle's budget (before start, tests). */
+    public long drain()
+    {
+        long total = 0;
+        int n;
+        while ((n = apply(Integer.MAX_VALUE, Long.MAX_VALUE)) > 0)
+        {
+            total += n;
+        }
+        return total;
+    }
+
+    /** Up to {@code limit} entries, a chunk at a time, until the journal has no more or {@code budgetNs} is spent. */
+    private int apply(final int limit, final long budgetNs)
+    {
+        final long started = System.nanoTime();
+        int total = 0;
+        while (total < limit)
+        {
+            final int n = reader.poll(this, Math.min(CHUNK, limit - total));
+            if (n < 0)
+            {
+                if (!corruptionReported)
+                {
+                    // The FIB keeps forwarding with the table it has; the operator must learn the journal stopped.
+                    corruptionReported = true;
+                    System.err.println("vbgw: " + reader.corruption() + "; no further FIB changes are applied until " +
+                        "the journal is repaired (the FIB keeps its current table)");
+                }
+                break;
+            }
+            total += n;
+            if (n == 0)
+            {
+                break;
+            }
+            if (System.nanoTime() - started >= budgetNs)
+            {
+                break;
+            }
+        }
+        if (total > 0)
         {
             maybeSnapshot();
         }
-        else if (n < 0 && !corruptionReported)
-        {
-            // The FIB keeps forwarding with the table it has; the operator must learn the journal stopped.
-            corruptionReported = true;
-            System.err.println("vbgw: " + reader.corruption() + "; no further FIB changes are applied until the " +
-                "journal is repaired (the FIB keeps its current table)");
-        }
-        return Math.max(n, 0);
+        return total;
     }
 
     /** Applies everything in the journal now (start-up replay). */

@@ -346,10 +346,7 @@ public final class GatewayRuntime implements AutoCloseable
     /** Applies journalled changes to the data plane now (before {@link #start()}, or in tests without threads). */
     public void applyJournal()
     {
-        while (applier.doWork(0) > 0)
-        {
-            // drain
-        }
+        applier.drain();
     }
 
     /**

@@ -129,6 +129,42 @@ class JournalApplierTest
     }
 
     @Test
+    void aDutyCycleStopsAtTheChunkThatSpendsItsTimeBudget()
+    {
+        try (FibJournal journal = FibJournal.open(dir))
+        {
+            journal.nextHop(0, 0, false, 0, 0x0A000002L);
+            journal.group(0, new int[] {0}, new int[] {1}, 1, -1);
+            for (int i = 0; i < 1000; i++)
+            {
+                journal.route(false, 0, 0x0B000000L | (i << 8), 24, 0);
+            }
+            final Dataplane dp = dataplane();
+            final JournalApplier applier = new JournalApplier(dp, journal.reader(null), 4096).timeBudgetNs(0);
+
+            // No budget: one chunk per cycle, and between chunks the control thread's other work (BFD) comes round.
+            assertEquals(JournalApplier.CHUNK, applier.doWork(0));
+            assertEquals(JournalApplier.CHUNK, applier.doWork(0));
+            // Budget to spare: the rest in one cycle, as far as the batch allows.
+            applier.timeBudgetNs(Long.MAX_VALUE);
+            assertEquals(1002 - 2 * JournalApplier.CHUNK, applier.doWork(0));
+            assertEquals(0, applier.doWork(0));
+            assertEquals(1000, dp.fib().routeCount());
+
+            // drain(), for start-up and tests, takes no budget.
+            applier.timeBudgetNs(0);
+            for (int i = 0; i < 500; i++)
+            {
+                journal.route(false, 0, 0x0C000000L | (i << 8), 24, 0);
+            }
+            assertEquals(500, applier.drain());
+            assertEquals(1500, dp.fib().routeCount());
+            assertEquals(0, applier.refused(), applier.lastRefusal());
+            dp.close();
+        }
+    }
+
+    @Test
     void aDeleteAndAddInOneTransactionNeverLeavesThePrefixWithoutARoute()
     {
         try (FibJournal journal = FibJournal.open(dir))
@@ -187,10 +223,7 @@ class JournalApplierTest
             }
             final Dataplane dp = dataplane();
             final JournalApplier applier = new JournalApplier(dp, journal.reader(null), 10_000).snapshotEvery(100, snapshot);
-            while (applier.doWork(0) > 0)
-            {
-                // drain, writing snapshots on the way
-            }
+            applier.drain(); // writing snapshots on the way
             assertTrue(java.nio.file.Files.exists(snapshot));
             final int entries = applier.snapshot(snapshot);
             assertTrue(entries >= 503, "next hops, groups, routes and the static neighbour: " + entries);
@@ -201,10 +234,7 @@ class JournalApplierTest
                 rib.remove(RouteSource.EBGP, IpPrefix.ipv4(0xC0A80000 | (i << 8), 24));
             }
             rib.add(RouteSource.EBGP, IpPrefix.parse("10.99.0.0/16"), List.of(RibPath.via(0, "10.0.0.2")));
-            while (applier.doWork(0) > 0)
-            {
-                // drain
-            }
+            applier.drain();
 
             final Dataplane restarted = dataplane();
             final JournalApplier replay = new JournalApplier(restarted, journal.reader(null), 1000);
