@@ -5,7 +5,7 @@
 # (CpuTimeProfiler) and allocation per packet (-prof gc). Results as JSON under perf/target/ (bench-fib.sh runs JMH
 # and builds the jar when needed).
 #
-#   perf/scripts/bench-pipeline.sh            10 x 1 s warmup, 5 x 1 s measured per benchmark (~6 minutes)
+#   perf/scripts/bench-pipeline.sh            10 x 1 s warmup, 5 x 1 s measured per benchmark (~3 minutes)
 #   perf/scripts/bench-pipeline.sh --quick    3 x 1 s warmup, 3 x 1 s measured (C2 may not have settled: a check only)
 #   perf/scripts/bench-pipeline.sh [--quick] [JMH OPTIONS...]   e.g. -p frameSize=64,imix
 set -euo pipefail

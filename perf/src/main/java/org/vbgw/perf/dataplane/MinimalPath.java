@@ -6,6 +6,7 @@ import org.vbgw.dataplane.adjacency.Adjacency;
 import org.vbgw.dataplane.adjacency.AdjacencyTable;
 import org.vbgw.dataplane.packet.FrameParser;
 import org.vbgw.dataplane.packet.FrameView;
+import org.vbgw.dataplane.packet.InternetChecksum;
 import org.vbgw.dataplane.packet.L2Header;
 import org.vbgw.dataplane.packet.PacketError;
 import org.vbgw.dataplane.pipeline.Verdict;
@@ -165,7 +166,7 @@ final class MinimalPath implements FrameHandler
         final long second = Long.reverseBytes(UnsafeApi.getLong(array, ip + 8));
         final int dst = getInt(array, ip + 16);
         if ((first >>> 56) != 0x45 || (second >>> 56) <= 1 ||
-            fold((first >>> 32) + (first & 0xFFFF_FFFFL) + (second >>> 32) + (second & 0xFFFF_FFFFL) +
+            InternetChecksum.fold((first >>> 32) + (first & 0xFFFF_FFFFL) + (second >>> 32) + (second & 0xFFFF_FFFFL) +
             (dst & 0xFFFF_FFFFL)) != 0xFFFF)
         {
             return;
@@ -214,8 +215,8 @@ final class MinimalPath implements FrameHandler
             }
             final int oldTtlWord = getShort(array, ip + 8);
             final int newTtlWord = oldTtlWord - 0x0100;
-            final int checksum = ~fold((~getShort(array, ip + 10) & 0xFFFF) + (~oldTtlWord & 0xFFFF) + newTtlWord);
-            UnsafeApi.putInt(array, ip + 8, Integer.reverseBytes(newTtlWord << 16 | (checksum & 0xFFFF)));
+            final int checksum = InternetChecksum.update16(getShort(array, ip + 10), oldTtlWord, newTtlWord);
+            UnsafeApi.putInt(array, ip + 8, Integer.reverseBytes(newTtlWord << 16 | checksum));
             adjacency.writeHeader(buffer, ipOffset, ETHER_TYPE_IPV4);
             final int frameLength = adjacency.l2HeaderLength() + totalLength;
             ports[adjacency.portIndex()].send(buffer, ipOffset - adjacency.l2HeaderLength(), frameLength);
@@ -238,13 +239,5 @@ final class MinimalPath implements FrameHandler
     private static int getInt(final byte[] array, final long address)
     {
         return Integer.reverseBytes(UnsafeApi.getInt(array, address));
-    }
-
-    private static int fold(final long sum)
-    {
-        long s = (sum & 0xFFFF_FFFFL) + (sum >>> 32);
-        s = (s & 0xFFFF) + (s >>> 16);
-        s = (s & 0xFFFF) + (s >>> 16);
-        return (int)((s & 0xFFFF) + (s >>> 16));
     }
 }

@@ -189,14 +189,9 @@ public final class BenchmarkReport
 
     private void fib(final StringBuilder md)
     {
-        md.append("### FIB micro-benchmarks (JMH)\n\n");
-        if (output("fib", md) == null)
-        {
-            return;
-        }
-        stamp(md, "fib", "the reference structures measured in the same JMH run on the same tables (a DIR-24-8 " +
+        final JsonNode results = jmhSection(md, "fib", "### FIB micro-benchmarks (JMH)",
+            "the reference structures measured in the same JMH run on the same tables (a DIR-24-8 " +
             "array, the IPAddress library's trie, a range map); the throughput figures are per thread");
-        final JsonNode results = JmhResults.read(dir.resolve("fib.json"), md);
         if (results == null)
         {
             return;
@@ -221,14 +216,9 @@ public final class BenchmarkReport
 
     private void pipeline(final StringBuilder md)
     {
-        md.append("### Pipeline per packet (JMH, `ForwarderBenchmark`)\n\n");
-        if (output("pipeline", md) == null)
-        {
-            return;
-        }
-        stamp(md, "pipeline", "`replayBaseline` (the replay harness alone, subtracted) and `minimalIpv4` (the steps no " +
+        final JsonNode results = jmhSection(md, "pipeline", "### Pipeline per packet (JMH, `ForwarderBenchmark`)",
+            "`replayBaseline` (the replay harness alone, subtracted) and `minimalIpv4` (the steps no " +
             "IPv4 forwarder can skip, on the same frames and FIB: this machine's floor), in the same JMH run");
-        final JsonNode results = JmhResults.read(dir.resolve("pipeline.json"), md);
         if (results == null)
         {
             return;
@@ -287,6 +277,22 @@ public final class BenchmarkReport
     }
 
     // ------------------------------------------------------------------ pieces
+
+    /**
+     * The heading, stamp and JMH results of a JMH step ({@code STEP.json}), or null after writing why the step has
+     * none.
+     */
+    private JsonNode jmhSection(final StringBuilder md, final String step, final String heading, final String baseline)
+    {
+        md.append(heading).append("\n\n");
+        if (output(step, md) == null)
+        {
+            return null;
+        }
+        stamp(md, step, baseline);
+        return JmhResults.read(dir.resolve(step + ".json"), md);
+    }
+
 
     /** The step's output lines, or null after writing why it was not measured. */
     private List<String> output(final String step, final StringBuilder md)
